@@ -3,3 +3,8 @@ export * from './protocol/response-code';
 export * from './protocol/language-code';
 export * from './protocol/mq-version';
 export * from './errors/rocketmq-error';
+export * from './json';
+export * from './message';
+export * from './util';
+export * from './protocol/header';
+export * from './protocol/body';

@@ -1,0 +1,1 @@
+export async function runStoreBench(_args: string[]): Promise<void> { throw new Error('store benchmark not built yet'); }
