@@ -1,1 +1,2 @@
 export * from './message-queue';
+export * from './message-const';
