@@ -1,2 +1,3 @@
 export * from './message-queue';
 export * from './message-const';
+export * from './message-properties';
