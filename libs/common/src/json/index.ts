@@ -1,1 +1,2 @@
-export {};
+export * from './java-json-reader';
+export * from './java-json-writer';
