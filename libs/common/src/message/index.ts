@@ -1,3 +1,5 @@
 export * from './message-queue';
 export * from './message-const';
 export * from './message-properties';
+export * from './host-address';
+export * from './message';
