@@ -1,0 +1,2 @@
+export * from './rocketmq-listener.interface';
+export * from './rocketmq-transaction-listener.interface';
