@@ -1,1 +1,10 @@
-export {};
+export * from './header-codec';
+export * from './rpc-base';
+export * from './send-message-header';
+export * from './pull-message-header';
+export * from './consumer-headers';
+export * from './transaction-headers';
+export * from './offset-headers';
+export * from './admin-headers';
+export * from './namesrv-headers';
+export * from './pop-headers';
