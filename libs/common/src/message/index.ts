@@ -3,3 +3,5 @@ export * from './message-const';
 export * from './message-properties';
 export * from './host-address';
 export * from './message';
+export * from './compression';
+export * from './message-decoder';
