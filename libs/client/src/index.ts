@@ -1,5 +1,14 @@
 export * from './consumer/consumer-enums';
 export * from './consumer/rebalance';
+export * from './consumer/listener';
+export * from './consumer/process-queue';
+export * from './consumer/offset-store';
+export * from './consumer/default-mq-push-consumer';
 export * from './producer/send-result';
 export * from './producer/message-queue-selector';
 export * from './producer/latency/latency-fault-tolerance';
+export * from './producer/default-mq-producer';
+export * from './producer/transaction-mq-producer';
+export { MQClientInstance, MQClientManager, type ClientLogger } from './impl/mq-client-instance';
+export { type ClientOptions, wrapNamespace, withoutNamespace } from './impl/client-config';
+export { type TopicRouteData, type QueueData, type BrokerData, PermName } from './impl/mq-client-api';

@@ -62,18 +62,20 @@ describe('allocate strategies against Java 4.9.4 / 5.2.0 results', () => {
     expect(rows.length).toBeGreaterThan(400);
   });
 
-  it.each(rows.map((x, i) => [`case ${x.c.id} ${x.r.strategy} ${JSON.stringify(x.r.params.virtualNodeCnt ?? '')} ${x.r.inputOrder} #${i}`, x]))(
-    '%s',
-    (_name, { c, r }) => {
-      const sorted = r.inputOrder.startsWith('sorted');
-      const mqAll = sorted ? [...c.mqAll].sort(compareMessageQueues) : c.mqAll;
-      const cidAll = sorted ? [...c.cidAll].sort() : c.cidAll;
-      const strategy = strategyFor(c, r);
-      for (const [cid, expected] of Object.entries(r.allocation)) {
-        expect(strategy.allocate(c.consumerGroup, cid, mqAll, cidAll)).toEqual(expected);
-      }
-    },
-  );
+  it.each(
+    rows.map((x, i) => [
+      `case ${x.c.id} ${x.r.strategy} ${JSON.stringify(x.r.params.virtualNodeCnt ?? '')} ${x.r.inputOrder} #${i}`,
+      x,
+    ]),
+  )('%s', (_name, { c, r }) => {
+    const sorted = r.inputOrder.startsWith('sorted');
+    const mqAll = sorted ? [...c.mqAll].sort(compareMessageQueues) : c.mqAll;
+    const cidAll = sorted ? [...c.cidAll].sort() : c.cidAll;
+    const strategy = strategyFor(c, r);
+    for (const [cid, expected] of Object.entries(r.allocation)) {
+      expect(strategy.allocate(c.consumerGroup, cid, mqAll, cidAll)).toEqual(expected);
+    }
+  });
 
   it('gives nothing to a client id that is not in the list', () => {
     const mqs = [{ topic: 'T', brokerName: 'b', queueId: 0 }];
