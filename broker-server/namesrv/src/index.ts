@@ -1,1 +1,6 @@
-export {};
+export * from './namesrv-config';
+export * from './namesrv-controller';
+export * from './route-info-manager';
+export * from './kv-config-manager';
+export * from './route-data';
+export { crc32Java } from './crc32';

@@ -1,1 +1,2 @@
 export * from './java-hash';
+export * from './startup-args';

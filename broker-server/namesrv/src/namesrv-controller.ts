@@ -1,0 +1,379 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  MQVersion,
+  RemotingCommandError,
+  RequestCode,
+  ResponseCode,
+  RocketMQError,
+  formatProperties,
+  parseProperties,
+} from '@rocketnest/common';
+import { RemotingCommand, RemotingServer, type RemotingChannel, type RequestProcessor } from '@rocketnest/remoting';
+import { KVConfigManager } from './kv-config-manager';
+import {
+  NAMESRV_CONFIG_KEYS,
+  defaultNamesrvConfig,
+  namesrvConfigFromProperties,
+  namesrvConfigToProperties,
+  type NamesrvConfig,
+} from './namesrv-config';
+import {
+  NAMESPACE_ORDER_TOPIC_CONFIG,
+  decodeQueueDatas,
+  decodeRegisterBrokerBody,
+  encodeClusterInfo,
+  encodeDataVersion,
+  encodeKVTable,
+  encodeTopicList,
+  encodeTopicRouteData,
+  parseDataVersion,
+} from './route-data';
+import { RouteInfoManager } from './route-info-manager';
+import { crc32Java } from './crc32';
+
+/** Java `FAQUrl.suggestTodo(APPLY_TOPIC_URL)` as 5.x appends it. */
+const APPLY_TOPIC_HINT = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.';
+
+/** Reads `extFields` the way Java `decodeCommandCustomHeader` does for the fields the name server needs. */
+class Header {
+  constructor(private readonly request: RemotingCommand) {}
+
+  opt(name: string): string | undefined {
+    return this.request.extFields?.[name];
+  }
+
+  req(name: string): string {
+    const v = this.opt(name);
+    if (v === undefined) throw new RemotingCommandError(`the custom field <${name}> is null`);
+    return v;
+  }
+
+  long(name: string): number {
+    const v = this.req(name);
+    if (!/^[+-]?\d+$/.test(v)) throw new RemotingCommandError(`the custom field <${name}> is not a number: ${v}`);
+    return Number(v);
+  }
+
+  optLong(name: string): number | undefined {
+    const v = this.opt(name);
+    return v !== undefined && /^[+-]?\d+$/.test(v) ? Number(v) : undefined;
+  }
+
+  optBool(name: string): boolean | undefined {
+    const v = this.opt(name);
+    return v === undefined ? undefined : v.toLowerCase() === 'true';
+  }
+}
+
+type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY' | 'START_FAILED';
+
+/**
+ * The name server (Java `NamesrvController` + `DefaultRequestProcessor` + `ClientRequestProcessor`): a remoting server
+ * whose processors read and write the `RouteInfoManager` and `KVConfigManager`, a periodic scan that drops silent
+ * brokers, and immediate route removal when a broker's connection closes.
+ */
+export class NamesrvController {
+  readonly config: NamesrvConfig;
+  readonly routeInfoManager: RouteInfoManager;
+  readonly kvConfigManager: KVConfigManager;
+  readonly remotingServer: RemotingServer;
+  private state: ServiceState = 'CREATE_JUST';
+  private startPromise: Promise<void> | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private startedAt = 0;
+  private readonly blackList: Set<string>;
+
+  constructor(config: Partial<NamesrvConfig> = {}) {
+    this.config = { ...defaultNamesrvConfig(), ...stripUndefined(config) };
+    this.routeInfoManager = new RouteInfoManager({
+      brokerChannelExpiredTimeMs: this.config.brokerChannelExpiredTimeMs,
+      deleteTopicWithBrokerRegistration: this.config.deleteTopicWithBrokerRegistration,
+      supportActingMaster: this.config.supportActingMaster,
+    });
+    this.kvConfigManager = new KVConfigManager(this.config.kvConfigPath);
+    this.remotingServer = new RemotingServer({
+      port: this.config.listenPort,
+      host: this.config.host,
+      serializeType: this.config.serializeType,
+      channelMaxIdleTimeMs: this.config.serverChannelMaxIdleTimeMs,
+    });
+    this.blackList = new Set(['configBlackList', 'configStorePath', 'kvConfigPath', 'rocketmqHome']);
+    for (const k of this.config.configBlackList.split(';')) if (k) this.blackList.add(k);
+    this.registerProcessors();
+    this.remotingServer.on('close', (ch: RemotingChannel) => this.routeInfoManager.onChannelDestroy(ch));
+    this.remotingServer.on('idle', (ch: RemotingChannel) => this.routeInfoManager.onChannelDestroy(ch));
+  }
+
+  /** The bound port (after `start`). */
+  get port(): number {
+    return this.remotingServer.port;
+  }
+
+  /** `127.0.0.1:<port>`, for clients in the same host. */
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Loads kvConfig.json, starts listening and the liveness scan. A second call throws. */
+  start(): Promise<void> {
+    if (this.state !== 'CREATE_JUST') {
+      if (this.startPromise) return this.startPromise;
+      throw new RocketMQError(`The name server cannot start in state ${this.state}`);
+    }
+    this.startPromise = (async () => {
+      try {
+        this.kvConfigManager.load();
+        await this.remotingServer.start();
+      } catch (err) {
+        this.state = 'START_FAILED';
+        throw err;
+      }
+      this.startedAt = Date.now();
+      this.scanTimer = setInterval(
+        () => this.routeInfoManager.scanNotActiveBroker(),
+        this.config.scanNotActiveBrokerIntervalMs,
+      );
+      this.state = 'RUNNING';
+    })();
+    return this.startPromise;
+  }
+
+  /** Stops the scan and closes the server and its connections. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      if (this.startPromise) await this.startPromise.catch(() => undefined);
+      this.state = 'SHUTDOWN_ALREADY';
+      if (this.scanTimer) clearInterval(this.scanTimer);
+      this.scanTimer = undefined;
+      await this.remotingServer.shutdown();
+    })();
+    return this.shutdownPromise;
+  }
+
+  private on(code: number, processor: RequestProcessor): void {
+    this.remotingServer.registerProcessor(code, processor);
+  }
+
+  private registerProcessors(): void {
+    const rim = this.routeInfoManager;
+    const kv = this.kvConfigManager;
+    const ok = (body?: Buffer): RemotingCommand => {
+      const r = RemotingCommand.createResponse(ResponseCode.SUCCESS);
+      if (body && body.length > 0) r.body = body;
+      return r;
+    };
+
+    this.on(RequestCode.PUT_KV_CONFIG, (req) => {
+      const h = new Header(req);
+      const namespace = h.opt('namespace');
+      const key = h.opt('key');
+      if (namespace === undefined || key === undefined) {
+        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'namespace or key is null');
+      }
+      kv.putKVConfig(namespace, key, h.req('value'));
+      return ok();
+    });
+    this.on(RequestCode.GET_KV_CONFIG, (req) => {
+      const h = new Header(req);
+      const namespace = h.req('namespace');
+      const key = h.req('key');
+      const value = kv.getKVConfig(namespace, key);
+      if (value !== undefined) return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { value });
+      return RemotingCommand.createResponse(
+        ResponseCode.QUERY_NOT_FOUND,
+        `No config item, Namespace: ${namespace} Key: ${key}`,
+      );
+    });
+    this.on(RequestCode.DELETE_KV_CONFIG, (req) => {
+      const h = new Header(req);
+      kv.deleteKVConfig(h.req('namespace'), h.req('key'));
+      return ok();
+    });
+    this.on(RequestCode.GET_KVLIST_BY_NAMESPACE, (req) => {
+      const namespace = new Header(req).req('namespace');
+      const table = kv.getKVListByNamespace(namespace);
+      if (table) return ok(encodeKVTable(table));
+      return RemotingCommand.createResponse(ResponseCode.QUERY_NOT_FOUND, `No config item, Namespace: ${namespace}`);
+    });
+
+    this.on(RequestCode.REGISTER_BROKER, (req, channel) => {
+      const h = new Header(req);
+      const brokerName = h.req('brokerName');
+      const brokerAddr = h.req('brokerAddr');
+      const clusterName = h.req('clusterName');
+      const haServerAddr = h.req('haServerAddr');
+      const brokerId = h.long('brokerId');
+      const bodyCrc32 = h.optLong('bodyCrc32') ?? 0;
+      if (bodyCrc32 !== 0 && crc32Java(req.body ?? Buffer.alloc(0)) !== bodyCrc32) {
+        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'crc32 not match');
+      }
+      let body;
+      try {
+        body = decodeRegisterBrokerBody(req.body, h.optBool('compressed') ?? false);
+      } catch (err) {
+        throw new RemotingCommandError(`Failed to decode RegisterBrokerBody: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      const result = rim.registerBroker({
+        clusterName,
+        brokerAddr,
+        brokerName,
+        brokerId,
+        haServerAddr,
+        zoneName: h.opt('zoneName'),
+        heartbeatTimeoutMillis: h.optLong('heartbeatTimeoutMillis'),
+        enableActingMaster: h.optBool('enableActingMaster'),
+        dataVersion: body.dataVersion,
+        topicConfigTable: body.topicConfigTable,
+        filterServerList: body.filterServerList,
+        channel,
+      });
+      if (!result) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'register broker failed');
+      const res = RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, {
+        haServerAddr: result.haServerAddr,
+        masterAddr: result.masterAddr,
+      });
+      if (this.config.returnOrderTopicConfigToBroker) {
+        const table = kv.getKVListByNamespace(NAMESPACE_ORDER_TOPIC_CONFIG);
+        if (table) res.body = encodeKVTable(table);
+      }
+      return res;
+    });
+    this.on(RequestCode.UNREGISTER_BROKER, (req) => {
+      const h = new Header(req);
+      rim.unregisterBroker({
+        brokerName: h.req('brokerName'),
+        brokerAddr: h.req('brokerAddr'),
+        clusterName: h.req('clusterName'),
+        brokerId: h.long('brokerId'),
+      });
+      return ok();
+    });
+    this.on(RequestCode.BROKER_HEARTBEAT, (req) => {
+      const h = new Header(req);
+      h.req('brokerName');
+      rim.updateBrokerInfoUpdateTimestamp(h.req('clusterName'), h.req('brokerAddr'));
+      return ok();
+    });
+    this.on(RequestCode.QUERY_DATA_VERSION, (req) => {
+      const h = new Header(req);
+      const clusterName = h.req('clusterName');
+      const brokerAddr = h.req('brokerAddr');
+      h.req('brokerName');
+      h.long('brokerId');
+      const dataVersion = parseDataVersion(req.body);
+      const changed = rim.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
+      rim.updateBrokerInfoUpdateTimestamp(clusterName, brokerAddr);
+      const stored = rim.queryBrokerTopicConfig(clusterName, brokerAddr);
+      const res = RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { changed });
+      if (stored) res.body = encodeDataVersion(stored);
+      return res;
+    });
+
+    this.on(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => {
+      const h = new Header(req);
+      const topic = h.req('topic');
+      if (this.config.needWaitForService && Date.now() - this.startedAt < this.config.waitSecondsForService * 1000) {
+        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'name server not ready');
+      }
+      const route = rim.pickupTopicRouteData(topic);
+      if (!route) {
+        return RemotingCommand.createResponse(
+          ResponseCode.TOPIC_NOT_EXIST,
+          `No topic route info in name server for the topic: ${topic}${APPLY_TOPIC_HINT}`,
+        );
+      }
+      if (this.config.orderMessageEnable) route.orderTopicConf = kv.getKVConfig(NAMESPACE_ORDER_TOPIC_CONFIG, topic);
+      const standardJson = req.version >= MQVersion.V4_9_4 || h.optBool('acceptStandardJsonOnly') === true;
+      return ok(encodeTopicRouteData(route, standardJson));
+    });
+    this.on(RequestCode.GET_BROKER_CLUSTER_INFO, () =>
+      ok(encodeClusterInfo(rim.brokerAddrTable, rim.clusterAddrTable)),
+    );
+    this.on(RequestCode.WIPE_WRITE_PERM_OF_BROKER, (req) => {
+      const count = rim.wipeWritePermOfBroker(new Header(req).req('brokerName'));
+      return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { wipeTopicCount: count });
+    });
+    this.on(RequestCode.ADD_WRITE_PERM_OF_BROKER, (req) => {
+      const count = rim.addWritePermOfBroker(new Header(req).req('brokerName'));
+      return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { addTopicCount: count });
+    });
+    this.on(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, () => {
+      if (!this.config.enableAllTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
+      return ok(encodeTopicList(rim.getAllTopicList()));
+    });
+    this.on(RequestCode.DELETE_TOPIC_IN_NAMESRV, (req) => {
+      const h = new Header(req);
+      rim.deleteTopic(h.req('topic'), h.opt('clusterName') || undefined);
+      return ok();
+    });
+    this.on(RequestCode.REGISTER_TOPIC_IN_NAMESRV, (req) => {
+      const topic = new Header(req).req('topic');
+      rim.registerTopic(topic, decodeQueueDatas(req.body));
+      return ok();
+    });
+    this.on(RequestCode.GET_TOPICS_BY_CLUSTER, (req) => {
+      if (!this.config.enableTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
+      return ok(encodeTopicList(rim.getTopicsByCluster(new Header(req).req('cluster'))));
+    });
+    this.on(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS, () => {
+      const { topics, brokerAddr } = rim.getSystemTopicList();
+      return ok(encodeTopicList(topics, brokerAddr));
+    });
+    const unitList = (pred: (f: number) => boolean): RequestProcessor => {
+      return () => {
+        if (!this.config.enableTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
+        return ok(encodeTopicList(rim.topicsBySysFlag(pred)));
+      };
+    };
+    this.on(RequestCode.GET_UNIT_TOPIC_LIST, unitList(RouteInfoManager.hasUnitFlag));
+    this.on(RequestCode.GET_HAS_UNIT_SUB_TOPIC_LIST, unitList(RouteInfoManager.hasUnitSubFlag));
+    this.on(
+      RequestCode.GET_HAS_UNIT_SUB_UNUNIT_TOPIC_LIST,
+      unitList((f) => !RouteInfoManager.hasUnitFlag(f) && RouteInfoManager.hasUnitSubFlag(f)),
+    );
+
+    this.on(RequestCode.GET_NAMESRV_CONFIG, () =>
+      ok(Buffer.from(formatProperties(namesrvConfigToProperties(this.config)))),
+    );
+    this.on(RequestCode.UPDATE_NAMESRV_CONFIG, (req) => {
+      if (!req.body || req.body.length === 0) return ok();
+      const props = parseProperties(req.body.toString('utf8'));
+      if (Object.keys(props).some((k) => this.blackList.has(k))) {
+        return RemotingCommand.createResponse(ResponseCode.NO_PERMISSION, 'Can not update config in black list.');
+      }
+      const { config } = namesrvConfigFromProperties(props);
+      this.applyConfig(config);
+      return ok();
+    });
+  }
+
+  /** Applies run-time changes (UPDATE_NAMESRV_CONFIG) and persists them to `configStorePath` when set. */
+  private applyConfig(update: Partial<NamesrvConfig>): void {
+    const before = this.config.scanNotActiveBrokerIntervalMs;
+    Object.assign(this.config, stripUndefined(update));
+    if (this.scanTimer && before !== this.config.scanNotActiveBrokerIntervalMs) {
+      clearInterval(this.scanTimer);
+      this.scanTimer = setInterval(
+        () => this.routeInfoManager.scanNotActiveBroker(),
+        this.config.scanNotActiveBrokerIntervalMs,
+      );
+    }
+    if (this.config.configStorePath) {
+      mkdirSync(dirname(this.config.configStorePath), { recursive: true });
+      writeFileSync(this.config.configStorePath, formatProperties(namesrvConfigToProperties(this.config)));
+    }
+  }
+
+  /** Keys accepted by `-c` files and `--key` overrides. */
+  static readonly configKeys: readonly string[] = NAMESRV_CONFIG_KEYS;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
