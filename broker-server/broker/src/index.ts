@@ -1,1 +1,17 @@
-export {};
+export * from './broker-controller';
+export * from './embedded-rocketmq';
+export * from './config/broker-config';
+export * from './config/broker-startup';
+export * from './config/config-file';
+export * from './logger';
+export * from './host/health-server';
+export * from './topic/topic-config-manager';
+export * from './subscription/subscription-group-manager';
+export * from './offset/consumer-offset-manager';
+export * from './client/consumer-manager';
+export * from './client/producer-manager';
+export * from './longpolling/pull-request-hold.service';
+export * from './out/broker-outer-api';
+export { ExpressionMessageFilter, type Sql92Predicate } from './processor/message-filter';
+export { errorResponse, successResponse, hostOf } from './processor/processor-util';
+export * from './host/shutdown-handlers';

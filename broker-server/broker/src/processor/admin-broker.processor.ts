@@ -1,0 +1,298 @@
+import {
+  CreateTopicRequestHeader,
+  DeleteSubscriptionGroupRequestHeader,
+  DeleteTopicRequestHeader,
+  GetConsumeStatsRequestHeader,
+  GetConsumerConnectionListRequestHeader,
+  GetEarliestMsgStoretimeRequestHeader,
+  GetMaxOffsetRequestHeader,
+  GetMinOffsetRequestHeader,
+  GetSubscriptionGroupConfigRequestHeader,
+  GetTopicConfigRequestHeader,
+  GetTopicStatsInfoRequestHeader,
+  PermName,
+  QueryTopicConsumeByWhoRequestHeader,
+  ResponseCode,
+  SearchOffsetRequestHeader,
+  TopicFilterType,
+  decodeSubscriptionGroupConfig,
+  encodeConsumeStats,
+  encodeConsumerConnection,
+  encodeKVTable,
+  encodeTopicConfig,
+  encodeTopicStatsTable,
+  getRetryTopic,
+  isUpperBoundary,
+  newTopicConfig,
+  parseProperties,
+  toJavaJson,
+  validateTopic,
+  type ConsumeStats,
+  type MessageQueue,
+  type OffsetWrapper,
+  type TopicOffset,
+} from '@rocketnest/common';
+import { RemotingCommand, type RemotingChannel } from '@rocketnest/remoting';
+import type { BrokerController } from '../broker-controller';
+import {
+  HOT_UPDATABLE_KEYS,
+  applyConfigValues,
+  brokerConfigToProperties,
+  BrokerConfigError,
+} from '../config/broker-config';
+import { errorResponse, successResponse } from './processor-util';
+
+/** A response without a custom header: Java writes no `extFields` for these. */
+function bare(code: number, remark?: string, body?: Buffer): RemotingCommand {
+  const response = RemotingCommand.createResponse(code, remark);
+  if (body && body.length > 0) response.body = body;
+  return response;
+}
+
+function json(value: unknown): Buffer {
+  return Buffer.from(toJavaJson(value), 'utf8');
+}
+
+/**
+ * The admin and query requests of Java `AdminBrokerProcessor` that RocketMQ's admin tool and clients use: topics,
+ * subscription groups, offsets and stats, broker config and runtime info.
+ */
+export class AdminBrokerProcessor {
+  constructor(private readonly broker: BrokerController) {}
+
+  updateAndCreateTopic(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
+    const header = CreateTopicRequestHeader.decode(request.extFields);
+    const topic = header.topic;
+    const valid = validateTopic(topic);
+    if (!valid.valid) return bare(ResponseCode.INVALID_PARAMETER, valid.remark);
+    if (this.broker.topicConfigManager.isSystemTopic(topic)) {
+      return bare(ResponseCode.INVALID_PARAMETER, `The topic[${topic}] is conflict with system topic.`);
+    }
+    if (header.perm < 0 || header.perm > 15) return bare(ResponseCode.INVALID_PARAMETER, `perm ${header.perm} is invalid`);
+    if (header.readQueueNums < 0 || header.writeQueueNums < 0) {
+      return bare(ResponseCode.INVALID_PARAMETER, 'queue numbers must not be negative');
+    }
+    const tc = newTopicConfig(topic, header.readQueueNums, header.writeQueueNums, header.perm);
+    tc.topicFilterType = header.topicFilterType === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG;
+    tc.topicSysFlag = header.topicSysFlag ?? 0;
+    tc.order = header.order;
+    tc.attributes = parseAttributes(header.attributes);
+    this.broker.logger.info(`update or create topic ${topic} by ${channel.remoteAddr}`);
+    this.broker.topicConfigManager.updateTopicConfig(tc);
+    return bare(ResponseCode.SUCCESS);
+  }
+
+  deleteTopic(request: RemotingCommand): RemotingCommand {
+    const header = DeleteTopicRequestHeader.decode(request.extFields);
+    const topic = header.topic;
+    if (this.broker.topicConfigManager.isSystemTopic(topic)) {
+      return bare(ResponseCode.INVALID_PARAMETER, `The topic[${topic}] is conflict with system topic.`);
+    }
+    const broker = this.broker;
+    broker.topicConfigManager.deleteTopicConfig(topic);
+    broker.consumerOffsetManager.cleanOffsetByTopic(topic);
+    broker.messageStore.deleteTopics?.(new Set([topic]));
+    return bare(ResponseCode.SUCCESS);
+  }
+
+  getAllTopicConfig(): RemotingCommand {
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(this.broker.topicConfigManager.encode(), 'utf8'));
+  }
+
+  getTopicConfig(request: RemotingCommand): RemotingCommand {
+    const header = GetTopicConfigRequestHeader.decode(request.extFields);
+    const tc = this.broker.topicConfigManager.selectTopicConfig(header.topic);
+    if (!tc) return bare(ResponseCode.TOPIC_NOT_EXIST, `No topic in this broker. topic: ${header.topic}`);
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeTopicConfig(tc), 'utf8'));
+  }
+
+  updateBrokerConfig(request: RemotingCommand): RemotingCommand {
+    const text = request.body?.toString('utf8') ?? '';
+    const values = parseProperties(text);
+    const broker = this.broker;
+    const notHot = Object.keys(values).filter((k) => !(HOT_UPDATABLE_KEYS as ReadonlySet<string>).has(k));
+    if (notHot.length > 0) {
+      return bare(ResponseCode.NO_PERMISSION, `Can not update config in black list: ${notHot.join(',')}`);
+    }
+    try {
+      // Validate on a copy first so a bad value leaves the running config untouched.
+      const copy = { ...broker.brokerConfig };
+      applyConfigValues(copy, values, 'UPDATE_BROKER_CONFIG');
+      applyConfigValues(broker.brokerConfig, values, 'UPDATE_BROKER_CONFIG');
+    } catch (err) {
+      if (err instanceof BrokerConfigError) return bare(ResponseCode.SYSTEM_ERROR, err.message);
+      throw err;
+    }
+    broker.configDataVersionBump();
+    return bare(ResponseCode.SUCCESS);
+  }
+
+  getBrokerConfig(): RemotingCommand {
+    const body = Buffer.from(brokerConfigToProperties(this.broker.brokerConfig), 'utf8');
+    const response = successResponse({ version: toJavaJson(this.broker.configDataVersion) }, body);
+    return response;
+  }
+
+  getBrokerRuntimeInfo(): RemotingCommand {
+    const table = this.broker.runtimeInfo();
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeKVTable(table), 'utf8'));
+  }
+
+  getMaxOffset(request: RemotingCommand): RemotingCommand {
+    const header = GetMaxOffsetRequestHeader.decode(request.extFields);
+    const offset = this.broker.messageStore.getMaxOffsetInQueue(header.topic, header.queueId);
+    return successResponse({ offset: String(offset) });
+  }
+
+  getMinOffset(request: RemotingCommand): RemotingCommand {
+    const header = GetMinOffsetRequestHeader.decode(request.extFields);
+    const offset = this.broker.messageStore.getMinOffsetInQueue(header.topic, header.queueId);
+    return successResponse({ offset: String(offset) });
+  }
+
+  searchOffsetByTimestamp(request: RemotingCommand): RemotingCommand {
+    const header = SearchOffsetRequestHeader.decode(request.extFields);
+    const offset = this.broker.messageStore.getOffsetInQueueByTime(
+      header.topic,
+      header.queueId,
+      header.timestamp,
+      isUpperBoundary(header.boundaryType) ? 'UPPER' : 'LOWER',
+    );
+    return successResponse({ offset: String(offset) });
+  }
+
+  getEarliestMsgStoretime(request: RemotingCommand): RemotingCommand {
+    const header = GetEarliestMsgStoretimeRequestHeader.decode(request.extFields);
+    const timestamp = this.broker.messageStore.getEarliestMessageTime(header.topic, header.queueId);
+    return successResponse({ timestamp: String(timestamp) });
+  }
+
+  getAllConsumerOffset(): RemotingCommand {
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(this.broker.consumerOffsetManager.encode(), 'utf8'));
+  }
+
+  getTopicStatsInfo(request: RemotingCommand): RemotingCommand {
+    const header = GetTopicStatsInfoRequestHeader.decode(request.extFields);
+    const broker = this.broker;
+    const tc = broker.topicConfigManager.selectTopicConfig(header.topic);
+    if (!tc) return bare(ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist`);
+    const store = broker.messageStore;
+    const offsetTable = new Map<MessageQueue, TopicOffset>();
+    for (let queueId = 0; queueId < tc.writeQueueNums; queueId++) {
+      const mq: MessageQueue = { topic: header.topic, brokerName: broker.brokerConfig.brokerName, queueId };
+      const min = Math.max(0, store.getMinOffsetInQueue(header.topic, queueId));
+      const max = Math.max(0, store.getMaxOffsetInQueue(header.topic, queueId));
+      let lastUpdateTimestamp = 0;
+      if (max > 0) lastUpdateTimestamp = store.getMessageStoreTimeStamp(header.topic, queueId, max - 1);
+      offsetTable.set(mq, { minOffset: min, maxOffset: max, lastUpdateTimestamp });
+    }
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeTopicStatsTable({ offsetTable }), 'utf8'));
+  }
+
+  getConsumerConnectionList(request: RemotingCommand): RemotingCommand {
+    const header = GetConsumerConnectionListRequestHeader.decode(request.extFields);
+    const groupInfo = this.broker.consumerManager.getConsumerGroupInfo(header.consumerGroup);
+    if (!groupInfo) {
+      return bare(ResponseCode.CONSUMER_NOT_ONLINE, `the consumer group[${header.consumerGroup}] not online`);
+    }
+    const body = encodeConsumerConnection({
+      connectionSet: [...groupInfo.channelInfoTable.values()].map((c) => ({
+        clientId: c.clientId,
+        clientAddr: c.channel.remoteAddr,
+        language: c.language,
+        version: c.version,
+      })),
+      subscriptionTable: new Map(groupInfo.subscriptionTable),
+      consumeType: groupInfo.consumeType,
+      messageModel: groupInfo.messageModel,
+      consumeFromWhere: groupInfo.consumeFromWhere,
+    });
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(body, 'utf8'));
+  }
+
+  getConsumeStats(request: RemotingCommand): RemotingCommand {
+    const header = GetConsumeStatsRequestHeader.decode(request.extFields);
+    const broker = this.broker;
+    const group = header.consumerGroup;
+    const store = broker.messageStore;
+    let topics: string[];
+    if (header.topicList) topics = header.topicList.split(';').filter((t) => t);
+    else if (header.topic) topics = [header.topic];
+    else topics = [...broker.consumerOffsetManager.whichTopicByConsumer(group)];
+    const offsetTable = new Map<MessageQueue, OffsetWrapper>();
+    for (const topic of topics) {
+      const tc = broker.topicConfigManager.selectTopicConfig(topic);
+      if (!tc) continue;
+      // Java skips topics the group no longer subscribes to while it is online.
+      const groupInfo = broker.consumerManager.getConsumerGroupInfo(group);
+      if (groupInfo && groupInfo.channelInfoTable.size > 0 && !groupInfo.findSubscriptionData(topic)) continue;
+      for (let queueId = 0; queueId < tc.readQueueNums; queueId++) {
+        const mq: MessageQueue = { topic, brokerName: broker.brokerConfig.brokerName, queueId };
+        const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(topic, queueId));
+        let consumerOffset = broker.consumerOffsetManager.queryOffset(group, topic, queueId);
+        if (consumerOffset < 0) consumerOffset = 0;
+        let lastTimestamp = 0;
+        if (consumerOffset > 0) lastTimestamp = store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
+        offsetTable.set(mq, { brokerOffset, consumerOffset, pullOffset: consumerOffset, lastTimestamp });
+      }
+    }
+    const stats: ConsumeStats = { offsetTable, consumeTps: 0 };
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeConsumeStats(stats), 'utf8'));
+  }
+
+  queryTopicConsumeByWho(request: RemotingCommand): RemotingCommand {
+    const header = QueryTopicConsumeByWhoRequestHeader.decode(request.extFields);
+    const groups = this.broker.consumerManager.queryTopicConsumeByWho(header.topic);
+    for (const g of this.broker.consumerOffsetManager.whichGroupByTopic(header.topic)) groups.add(g);
+    return bare(ResponseCode.SUCCESS, undefined, json({ groupList: [...groups] }));
+  }
+
+  updateAndCreateSubscriptionGroup(request: RemotingCommand): RemotingCommand {
+    if (!request.body || request.body.length === 0) {
+      return bare(ResponseCode.SYSTEM_ERROR, 'the body of the request is empty');
+    }
+    const cfg = decodeSubscriptionGroupConfig(request.body);
+    const valid = validateTopic(cfg.groupName);
+    if (!valid.valid) return bare(ResponseCode.INVALID_PARAMETER, valid.remark.replace('topic', 'group'));
+    this.broker.subscriptionGroupManager.updateSubscriptionGroupConfig(cfg);
+    this.broker.topicConfigManager.createTopicInSendMessageBackMethod(
+      getRetryTopic(cfg.groupName),
+      Math.max(1, cfg.retryQueueNums),
+      PermName.PERM_READ | PermName.PERM_WRITE,
+    );
+    return bare(ResponseCode.SUCCESS);
+  }
+
+  getAllSubscriptionGroupConfig(): RemotingCommand {
+    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(this.broker.subscriptionGroupManager.encode(), 'utf8'));
+  }
+
+  getSubscriptionGroupConfig(request: RemotingCommand): RemotingCommand {
+    const header = GetSubscriptionGroupConfigRequestHeader.decode(request.extFields);
+    const cfg = this.broker.subscriptionGroupManager.subscriptionGroupTable.get(header.group);
+    if (!cfg) return bare(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `No group in this broker. group: ${header.group}`);
+    return bare(ResponseCode.SUCCESS, undefined, json(cfg));
+  }
+
+  deleteSubscriptionGroup(request: RemotingCommand): RemotingCommand {
+    const header = DeleteSubscriptionGroupRequestHeader.decode(request.extFields);
+    this.broker.subscriptionGroupManager.deleteSubscriptionGroupConfig(header.groupName);
+    if (header.cleanOffset) this.broker.consumerOffsetManager.removeOffset(header.groupName);
+    return bare(ResponseCode.SUCCESS);
+  }
+}
+
+/** `+key=value,+key2=value2` (5.x topic attributes) → map with the plain keys; `-key` entries are dropped. */
+function parseAttributes(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!text) return out;
+  for (const part of text.split(',')) {
+    const item = part.trim();
+    if (!item || item.startsWith('-')) continue;
+    const eq = item.indexOf('=');
+    if (eq < 0) continue;
+    const key = item.slice(item.startsWith('+') ? 1 : 0, eq);
+    out[key] = item.slice(eq + 1);
+  }
+  return out;
+}

@@ -1,0 +1,255 @@
+import {
+  PermName,
+  hasCommitOffsetFlag,
+  hasSubscriptionFlag,
+  hasSuspendFlag,
+  ResponseCode,
+  buildSubscriptionData,
+  type SubscriptionData,
+} from '@rocketnest/common';
+import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
+import type { GetMessageResult } from '@rocketnest/store';
+import type { BrokerController } from '../broker-controller';
+import type { PullRequest } from '../longpolling/pull-request-hold.service';
+import { ExpressionMessageFilter } from './message-filter';
+import { errorResponse } from './processor-util';
+import { decodePullMessageHeader, type PullHeader } from './request-headers';
+
+const MASTER_ID = 0;
+
+/**
+ * PULL_MESSAGE (11) and LITE_PULL_MESSAGE (361) — Java `PullMessageProcessor`: permission and subscription checks in
+ * Java's order, the store read with the subscription's filter, Java's status → code mapping, the commit-offset flag,
+ * and long polling: a PULL_NOT_FOUND with FLAG_SUSPEND is parked in the PullRequestHoldService instead of answered.
+ */
+export class PullMessageProcessor {
+  /** Messages delivered since start (runtime info). */
+  getCount = 0;
+
+  constructor(private readonly broker: BrokerController) {}
+
+  processRequest(request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand | null> {
+    return this.process(request, channel, true);
+  }
+
+  /** Re-runs a parked pull (never parks again) and writes the answer on its channel. */
+  executeRequestWhenWakeup(pull: PullRequest): void {
+    this.process(pull.request, pull.channel, false).then(
+      (response) => {
+        if (response && pull.channel.isActive()) this.broker.remotingServer.writeResponse(pull.channel, pull.request, response);
+      },
+      (err: unknown) => {
+        this.broker.logger.error('re-running a held pull failed', err);
+        if (pull.channel.isActive()) {
+          this.broker.remotingServer.writeResponse(
+            pull.channel,
+            pull.request,
+            errorResponse(ResponseCode.SYSTEM_ERROR, (err as Error).message),
+          );
+        }
+      },
+    );
+  }
+
+  private async process(
+    request: RemotingCommand,
+    channel: RemotingChannel,
+    brokerAllowSuspend: boolean,
+  ): Promise<RemotingCommand | null> {
+    const broker = this.broker;
+    const cfg = broker.brokerConfig;
+    const header = decodePullMessageHeader(request);
+
+    if (!PermName.isReadable(cfg.brokerPermission)) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `the broker[${cfg.brokerIP1}] pulling message is forbidden`);
+    }
+    const groupConfig = broker.subscriptionGroupManager.findSubscriptionGroupConfig(header.consumerGroup);
+    if (!groupConfig) {
+      return errorResponse(
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group [${header.consumerGroup}] does not exist, See http://rocketmq.apache.org/docs/faq/`,
+      );
+    }
+    if (!groupConfig.consumeEnable) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
+    }
+    const hasSuspendFlag = hasSuspendFlag(header.sysFlag);
+    const hasCommitOffsetFlag = hasCommitOffsetFlag(header.sysFlag);
+    const hasSubscriptionFlag = hasSubscriptionFlag(header.sysFlag);
+    const suspendTimeoutMillis = hasSuspendFlag ? header.suspendTimeoutMillis : 0;
+
+    const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic);
+    if (!topicConfig) {
+      return errorResponse(
+        ResponseCode.TOPIC_NOT_EXIST,
+        `topic[${header.topic}] not exist, apply first please! See http://rocketmq.apache.org/docs/faq/`,
+      );
+    }
+    if (!PermName.isReadable(topicConfig.perm)) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
+    }
+    if (header.queueId < 0 || header.queueId >= topicConfig.readQueueNums) {
+      return errorResponse(
+        ResponseCode.INVALID_PARAMETER,
+        `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topicConfig.readQueueNums}] consumer:[${channel.remoteAddr}]`,
+      );
+    }
+
+    let subscriptionData: SubscriptionData;
+    if (hasSubscriptionFlag) {
+      try {
+        subscriptionData = buildSubscriptionData(header.topic, header.subscription ?? '*', header.expressionType);
+        subscriptionData.subVersion = header.subVersion;
+      } catch {
+        return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
+      }
+    } else {
+      const groupInfo = broker.consumerManager.getConsumerGroupInfo(header.consumerGroup);
+      if (!groupInfo) {
+        return errorResponse(
+          ResponseCode.SUBSCRIPTION_NOT_EXIST,
+          "the consumer's group info not exist See http://rocketmq.apache.org/docs/faq/",
+        );
+      }
+      if (!groupConfig.consumeBroadcastEnable && groupInfo.messageModel === 'BROADCASTING') {
+        return errorResponse(
+          ResponseCode.NO_PERMISSION,
+          `the consumer group[${header.consumerGroup}] can not consume by broadcast way`,
+        );
+      }
+      const found = groupInfo.findSubscriptionData(header.topic);
+      if (!found) {
+        return errorResponse(
+          ResponseCode.SUBSCRIPTION_NOT_EXIST,
+          "the consumer's subscription not exist See http://rocketmq.apache.org/docs/faq/",
+        );
+      }
+      if (found.subVersion < header.subVersion) {
+        return errorResponse(ResponseCode.SUBSCRIPTION_NOT_LATEST, "the consumer's subscription not latest");
+      }
+      subscriptionData = found;
+    }
+
+    const expressionType = subscriptionData.expressionType || 'TAG';
+    let sql92: ((props: Record<string, string>) => boolean) | undefined;
+    if (expressionType !== 'TAG') {
+      if (!cfg.enablePropertyFilter || !broker.sql92FilterFactory) {
+        return errorResponse(
+          ResponseCode.SYSTEM_ERROR,
+          `The broker does not support consumer to filter message by ${expressionType}`,
+        );
+      }
+      try {
+        sql92 = broker.sql92FilterFactory(subscriptionData.subString);
+      } catch {
+        return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
+      }
+    }
+    const messageFilter = new ExpressionMessageFilter(subscriptionData, sql92);
+
+    const store = broker.messageStore;
+    let result: GetMessageResult;
+    const resetOffset = broker.consumerOffsetManager.queryThenEraseResetOffset(
+      header.topic,
+      header.consumerGroup,
+      header.queueId,
+    );
+    if (resetOffset !== undefined) {
+      result = {
+        status: 'OFFSET_RESET',
+        nextBeginOffset: resetOffset,
+        minOffset: store.getMinOffsetInQueue(header.topic, header.queueId),
+        maxOffset: store.getMaxOffsetInQueue(header.topic, header.queueId),
+        messageBuffers: [],
+        suggestPullingFromSlave: false,
+      } as unknown as GetMessageResult;
+    } else {
+      result = await store.getMessage(
+        header.consumerGroup,
+        header.topic,
+        header.queueId,
+        header.queueOffset,
+        header.maxMsgNums,
+        header.maxMsgBytes ?? cfg.maxTransferBytesOnMessageInMemory,
+        messageFilter,
+      );
+    }
+
+    const response = this.composeResponse(result, header, groupConfig.whichBrokerWhenConsumeSlowly, topicConfig.topicSysFlag, groupConfig.groupSysFlag ?? 0);
+
+    const storeOffsetEnable = brokerAllowSuspend && hasCommitOffsetFlag && cfg.brokerRole !== 'SLAVE';
+    if (storeOffsetEnable) {
+      broker.consumerOffsetManager.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
+    }
+
+    if (response.code === ResponseCode.PULL_NOT_FOUND && brokerAllowSuspend && hasSuspendFlag) {
+      const pollingTimeMills = cfg.longPollingEnable ? suspendTimeoutMillis : cfg.shortPollingTimeMills;
+      broker.pullRequestHoldService.suspendPullRequest(header.topic, header.queueId, {
+        request,
+        channel,
+        timeoutMillis: pollingTimeMills,
+        suspendTimestamp: Date.now(),
+        pullFromThisOffset: header.queueOffset,
+        messageFilter,
+      });
+      return null;
+    }
+    return response;
+  }
+
+  /** Java `composeResponseHeader` + the status switch. */
+  private composeResponse(
+    result: GetMessageResult,
+    header: PullHeader,
+    whichBrokerWhenConsumeSlowly: number,
+    topicSysFlag: number,
+    groupSysFlag: number,
+  ): RemotingCommand {
+    let code: number;
+    switch (result.status) {
+      case 'FOUND':
+        code = ResponseCode.SUCCESS;
+        break;
+      case 'MESSAGE_WAS_REMOVING':
+      case 'NO_MATCHED_MESSAGE':
+        code = ResponseCode.PULL_RETRY_IMMEDIATELY;
+        break;
+      case 'NO_MATCHED_LOGIC_QUEUE':
+      case 'NO_MESSAGE_IN_QUEUE':
+        code = header.queueOffset !== 0 ? ResponseCode.PULL_OFFSET_MOVED : ResponseCode.PULL_NOT_FOUND;
+        break;
+      case 'OFFSET_FOUND_NULL':
+      case 'OFFSET_OVERFLOW_ONE':
+        code = ResponseCode.PULL_NOT_FOUND;
+        break;
+      case 'OFFSET_OVERFLOW_BADLY':
+      case 'OFFSET_TOO_SMALL':
+      case 'OFFSET_RESET':
+        code = ResponseCode.PULL_OFFSET_MOVED;
+        break;
+      default:
+        code = ResponseCode.SYSTEM_ERROR;
+    }
+    const suggest = result.suggestPullingFromSlave ? whichBrokerWhenConsumeSlowly : MASTER_ID;
+    // Ext field order as the Java 5.x broker's HashMap writes them (push-consumer wire fixture).
+    const ext: Record<string, string> = {
+      suggestWhichBrokerId: String(suggest),
+      groupSysFlag: String(groupSysFlag),
+      nextBeginOffset: String(result.nextBeginOffset),
+      maxOffset: String(result.maxOffset),
+      minOffset: String(result.minOffset),
+      topicSysFlag: String(topicSysFlag),
+    };
+    const response = errorResponse(code, String(result.status), ext);
+    if (code === ResponseCode.SUCCESS) {
+      response.body = concatBuffers(result.messageBuffers);
+      this.getCount += result.messageBuffers.length;
+    }
+    return response;
+  }
+}
+
+function concatBuffers(buffers: readonly Buffer[]): Buffer {
+  if (buffers.length === 1) return buffers[0]!;
+  return Buffer.concat(buffers as Buffer[]);
+}
