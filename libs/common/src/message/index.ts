@@ -5,3 +5,4 @@ export * from './host-address';
 export * from './message';
 export * from './compression';
 export * from './message-decoder';
+export * from './message-batch';
