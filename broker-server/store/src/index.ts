@@ -1,1 +1,10 @@
-export {};
+export * from './store-types';
+export * from './message-store-config';
+export { DefaultMessageStore } from './default-message-store';
+export type { StoreState, StoreLogger, MessageStoreStats, DeleteFilesResult } from './default-message-store';
+export { StoreCheckpoint } from './store-checkpoint';
+export { CommitLog } from './commitlog/commit-log';
+export { ConsumeQueue, CQ_STORE_UNIT_SIZE } from './queue/consume-queue';
+export { IndexService, indexFileName } from './index/index-service';
+export { IndexFile } from './index/index-file';
+export { offsetToFileName } from './mapped-file/mapped-file';

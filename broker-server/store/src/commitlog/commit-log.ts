@@ -1,0 +1,455 @@
+/**
+ * The commit log (Java `CommitLog`): one append-only log for every topic, in segments of `mappedFileSizeCommitLog`
+ * bytes named by their first offset.
+ *
+ * Appends are pipelined. `putMessage` runs synchronously up to the point where the record's offsets are fixed: it
+ * takes the next physical offset and queue offset, encodes the record and queues its bytes, then returns a promise.
+ * One writer drains the queue with one positional write per segment touched, so many concurrent producers share few
+ * large writes. Under SYNC_FLUSH a second loop fdatasyncs what has been written and resolves every put the sync
+ * covers (group commit). Since JavaScript runs one callback at a time, offset assignment needs no lock: the order in
+ * which puts are accepted is the order of the bytes in the file.
+ *
+ * A record that does not fit in the rest of a segment (with 8 bytes to spare) leaves an 8-byte BLANK record there
+ * (int32 bytes-left, int32 0xCBD43194) and goes to the start of the next segment.
+ */
+import { MessageMagicCode } from '@rocketnest/common';
+import type { MessageStoreConfig } from '../message-store-config';
+import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
+import type { MappedFile } from '../mapped-file/mapped-file';
+import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '../store-types';
+
+const END_FILE_MIN_BLANK_LENGTH = 8;
+
+interface WriteGroup {
+  startOffset: number;
+  chunks: Buffer[];
+  bytes: number;
+  /** Ends with a BLANK record: the segment is full after it. */
+  sealed: boolean;
+  maxStoreTimestamp: number;
+}
+
+interface PutWaiter {
+  endOffset: number;
+  result: PutMessageResult;
+  resolve: (r: PutMessageResult) => void;
+  needFlush: boolean;
+  queueKey: string | undefined;
+  queueOffset: number;
+  enqueuedAt: number;
+  deadline: number;
+}
+
+export interface RecordAppend {
+  /** Total bytes of the records. */
+  size: number;
+  /** Encodes the records into `target` at `pos`, given their first physical offset. */
+  encode: (phyOffset: number) => Buffer;
+  /** Builds the append result once the offset is known. */
+  describe: (phyOffset: number) => AppendMessageResult;
+  queueKey: string | undefined;
+  queueOffset: number;
+  /** Number of queue offsets consumed (0 for prepared/rollback transaction records). */
+  queueOffsetsUsed: number;
+  storeTimestamp: number;
+  needFlush: boolean;
+}
+
+export interface CommitLogStats {
+  writes: number;
+  writtenBytes: number;
+  flushes: number;
+}
+
+export class CommitLog {
+  readonly mfq: MappedFileQueue;
+  /** Next queue offset per `topic-queueId` (Java `topicQueueTable`). */
+  readonly topicQueueTable = new Map<string, number>();
+  /** Offset the next accepted record gets. */
+  appendOffset = 0;
+  /** Everything below is on file (readable with pread). */
+  writtenOffset = 0;
+  /** Everything below is fdatasync'ed. */
+  flushedOffset = 0;
+  /** Store time of the last record on file / flushed (checkpoint physicMsgTimestamp). */
+  writtenStoreTimestamp = 0;
+  flushedStoreTimestamp = 0;
+  readonly stats: CommitLogStats = { writes: 0, writtenBytes: 0, flushes: 0 };
+
+  private groups: WriteGroup[] = [];
+  private waiters: PutWaiter[] = [];
+  private pendingBytes = 0;
+  private writing = false;
+  private flushQueue: PutWaiter[] = [];
+  private flushing = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private recent: { offset: number; buf: Buffer }[] = [];
+  private recentBytes = 0;
+  private idleWaiters: (() => void)[] = [];
+  /** Called after each write with the new written offset (wakes the dispatcher). */
+  onWritten: () => void = () => undefined;
+
+  constructor(private readonly config: MessageStoreConfig) {
+    this.mfq = new MappedFileQueue(config.storePathCommitLog, config.mappedFileSizeCommitLog);
+  }
+
+  get segmentSize(): number {
+    return this.config.mappedFileSizeCommitLog;
+  }
+
+  getMinOffset(): number {
+    const first = this.mfq.first;
+    return first ? first.fileFromOffset : 0;
+  }
+
+  getMaxOffset(): number {
+    return this.writtenOffset;
+  }
+
+  /** Sets every offset after recovery: the log ends at `offset`. */
+  setRecoveredEnd(offset: number): void {
+    this.appendOffset = offset;
+    this.writtenOffset = offset;
+    this.flushedOffset = offset;
+  }
+
+  /** Java `isOSPageCacheBusy`: the oldest queued put has waited too long, or too many bytes are queued. */
+  isBusy(now: number): boolean {
+    if (this.pendingBytes >= this.config.maxPendingWriteBytes) return true;
+    const oldest = this.waiters[0];
+    return oldest !== undefined && now - oldest.enqueuedAt > this.config.osPageCacheBusyTimeOutMills;
+  }
+
+  /** Bytes accepted but not yet written. */
+  get pendingWriteBytes(): number {
+    return this.pendingBytes;
+  }
+
+  /**
+   * Fixes the offsets of `append`, queues its bytes and returns the promise of its result. Returns a result right away
+   * when the record can never fit in a segment.
+   */
+  append(append: RecordAppend): Promise<PutMessageResult> {
+    const segSize = this.segmentSize;
+    if (append.size + END_FILE_MIN_BLANK_LENGTH > segSize) {
+      return Promise.resolve({
+        status: 'MESSAGE_ILLEGAL',
+        remark: `record of ${append.size} bytes cannot fit in a ${segSize}-byte commit log segment`,
+      });
+    }
+    let offset = this.appendOffset;
+    const posInSeg = offset % segSize;
+    const maxBlank = segSize - posInSeg;
+    if (append.size + END_FILE_MIN_BLANK_LENGTH > maxBlank) {
+      const blank = Buffer.allocUnsafe(END_FILE_MIN_BLANK_LENGTH);
+      blank.writeInt32BE(maxBlank, 0);
+      blank.writeInt32BE(MessageMagicCode.BLANK, 4);
+      const g = this.openGroup(offset);
+      g.chunks.push(blank);
+      g.bytes += END_FILE_MIN_BLANK_LENGTH;
+      g.sealed = true;
+      this.pendingBytes += END_FILE_MIN_BLANK_LENGTH;
+      offset += maxBlank;
+      this.appendOffset = offset;
+    }
+    const bytes = append.encode(offset);
+    const g = this.openGroup(offset);
+    g.chunks.push(bytes);
+    g.bytes += bytes.length;
+    if (append.storeTimestamp > g.maxStoreTimestamp) g.maxStoreTimestamp = append.storeTimestamp;
+    this.pendingBytes += bytes.length;
+    this.appendOffset = offset + bytes.length;
+    if (append.queueKey !== undefined && append.queueOffsetsUsed > 0) {
+      this.topicQueueTable.set(append.queueKey, append.queueOffset + append.queueOffsetsUsed);
+    }
+    const result: PutMessageResult = { status: 'PUT_OK', appendResult: append.describe(offset) };
+    const now = Date.now();
+    const promise = new Promise<PutMessageResult>((resolve) => {
+      this.waiters.push({
+        endOffset: this.appendOffset,
+        result,
+        resolve,
+        needFlush: append.needFlush && this.config.flushDiskType === 'SYNC_FLUSH',
+        queueKey: append.queueOffsetsUsed > 0 ? append.queueKey : undefined,
+        queueOffset: append.queueOffset,
+        enqueuedAt: now,
+        deadline: 0,
+      });
+    });
+    if (!this.writing) void this.writeLoop();
+    return promise;
+  }
+
+  private openGroup(offset: number): WriteGroup {
+    const last = this.groups[this.groups.length - 1];
+    if (last && !last.sealed && last.startOffset + last.bytes === offset) return last;
+    const g: WriteGroup = { startOffset: offset, chunks: [], bytes: 0, sealed: false, maxStoreTimestamp: 0 };
+    this.groups.push(g);
+    return g;
+  }
+
+  /** Drains queued groups: one write per group (a group never crosses a segment). */
+  private async writeLoop(): Promise<void> {
+    this.writing = true;
+    // Let every put of the current tick join the first write.
+    await new Promise<void>((r) => setImmediate(r));
+    try {
+      while (this.groups.length > 0) {
+        const groups = this.groups;
+        this.groups = [];
+        for (const g of groups) {
+          const segSize = this.segmentSize;
+          const segStart = g.startOffset - (g.startOffset % segSize);
+          let mf: MappedFile;
+          try {
+            mf = await this.mfq.getOrCreate(segStart);
+          } catch (err) {
+            await this.failPipeline('CREATE_MAPPED_FILE_FAILED', err);
+            break;
+          }
+          const buf = g.chunks.length === 1 ? g.chunks[0]! : Buffer.concat(g.chunks, g.bytes);
+          const pos = g.startOffset - segStart;
+          try {
+            await mf.write(buf, pos);
+          } catch (err) {
+            await this.failPipeline('UNKNOWN_ERROR', err);
+            break;
+          }
+          this.stats.writes++;
+          this.stats.writtenBytes += g.bytes;
+          mf.wrotePosition = g.sealed ? segSize : pos + g.bytes;
+          this.pendingBytes -= g.bytes;
+          this.addRecent(g.startOffset, g.sealed ? buf.subarray(0, g.bytes - END_FILE_MIN_BLANK_LENGTH) : buf);
+          this.writtenOffset = g.sealed ? segStart + segSize : g.startOffset + g.bytes;
+          if (g.maxStoreTimestamp > this.writtenStoreTimestamp) this.writtenStoreTimestamp = g.maxStoreTimestamp;
+          this.completeWritten();
+        }
+        this.onWritten();
+      }
+    } finally {
+      this.writing = false;
+      if (this.groups.length > 0) void this.writeLoop();
+      else this.notifyIdle();
+    }
+  }
+
+  private completeWritten(): void {
+    let i = 0;
+    const written = this.writtenOffset;
+    const waiters = this.waiters;
+    while (i < waiters.length && waiters[i]!.endOffset <= written) {
+      const w = waiters[i]!;
+      if (w.needFlush) {
+        w.deadline = Date.now() + this.config.syncFlushTimeout;
+        this.flushQueue.push(w);
+      } else {
+        w.resolve(w.result);
+      }
+      i++;
+    }
+    if (i > 0) waiters.splice(0, i);
+    if (this.flushQueue.length > 0) {
+      if (!this.flushing) void this.groupCommitLoop();
+      this.armFlushTimer();
+    }
+  }
+
+  /**
+   * A write failed: every put not yet on file fails with `status`, the log rewinds to the written offset (bytes past
+   * it are zeroed) and queue offsets handed to the failed puts are given back.
+   */
+  private async failPipeline(status: PutMessageStatus, err: unknown): Promise<void> {
+    const failed = this.waiters;
+    this.waiters = [];
+    this.groups = [];
+    this.pendingBytes = 0;
+    const rewind = new Map<string, number>();
+    for (const w of failed) {
+      if (w.queueKey !== undefined) {
+        const prev = rewind.get(w.queueKey);
+        if (prev === undefined || w.queueOffset < prev) rewind.set(w.queueKey, w.queueOffset);
+      }
+    }
+    for (const [k, v] of rewind) this.topicQueueTable.set(k, v);
+    this.appendOffset = this.writtenOffset;
+    const remark = `commit log write failed: ${err instanceof Error ? err.message : String(err)}`;
+    for (const w of failed) w.resolve({ status, remark });
+    const mf = this.mfq.findMappedFileByOffset(this.writtenOffset);
+    if (mf) {
+      await mf.truncateFrom(this.writtenOffset - mf.fileFromOffset).catch(() => undefined);
+    }
+  }
+
+  /** SYNC_FLUSH group commit: one fdatasync covers every record written before it. */
+  private async groupCommitLoop(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.flushQueue.length > 0) {
+        const target = this.writtenOffset;
+        try {
+          await this.flushTo(target);
+        } catch {
+          // Leave the waiters to the timeout: the put is not known to be durable.
+          await new Promise<void>((r) => setTimeout(r, 10));
+          continue;
+        }
+        let i = 0;
+        while (i < this.flushQueue.length && this.flushQueue[i]!.endOffset <= this.flushedOffset) {
+          const w = this.flushQueue[i]!;
+          w.resolve(w.result);
+          i++;
+        }
+        if (i > 0) this.flushQueue.splice(0, i);
+      }
+    } finally {
+      this.flushing = false;
+      if (this.flushQueue.length === 0 && this.flushTimer) {
+        clearTimeout(this.flushTimer);
+        this.flushTimer = undefined;
+      }
+    }
+  }
+
+  private armFlushTimer(): void {
+    if (this.flushTimer || this.flushQueue.length === 0) return;
+    const delay = Math.max(0, this.flushQueue[0]!.deadline - Date.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      const now = Date.now();
+      let i = 0;
+      while (i < this.flushQueue.length && this.flushQueue[i]!.deadline <= now) {
+        const w = this.flushQueue[i]!;
+        w.resolve({ status: 'FLUSH_DISK_TIMEOUT', appendResult: w.result.appendResult });
+        i++;
+      }
+      if (i > 0) this.flushQueue.splice(0, i);
+      this.armFlushTimer();
+    }, delay + 1);
+  }
+
+  /** fdatasync every segment holding data below `target`. */
+  async flushTo(target: number): Promise<void> {
+    if (target <= this.flushedOffset) return;
+    const ts = this.writtenStoreTimestamp;
+    for (const f of this.mfq.files) {
+      if (f.fileFromOffset >= target) break;
+      if (f.fileFromOffset + f.fileSize <= this.flushedOffset) continue;
+      if (f.wrotePosition > f.flushedPosition) await this.syncFile(f);
+    }
+    this.stats.flushes++;
+    if (target > this.flushedOffset) {
+      this.flushedOffset = target;
+      this.flushedStoreTimestamp = Math.max(this.flushedStoreTimestamp, ts);
+    }
+  }
+
+  /** The fdatasync of one segment (a seam for tests that need a slow disk). */
+  async syncFile(f: MappedFile): Promise<void> {
+    await f.flush();
+  }
+
+  /** ASYNC_FLUSH: flush when at least `leastPages` 4 KiB pages are dirty (0 = any). */
+  async flushIfDirty(leastPages: number): Promise<void> {
+    const dirty = this.writtenOffset - this.flushedOffset;
+    if (dirty <= 0) return;
+    if (leastPages > 0 && dirty < leastPages * 4096) return;
+    await this.flushTo(this.writtenOffset);
+  }
+
+  private addRecent(offset: number, buf: Buffer): void {
+    if (buf.length === 0 || this.config.recentWriteCacheBytes <= 0) return;
+    this.recent.push({ offset, buf });
+    this.recentBytes += buf.length;
+    while (this.recentBytes > this.config.recentWriteCacheBytes && this.recent.length > 1) {
+      const old = this.recent.shift()!;
+      this.recentBytes -= old.buf.length;
+    }
+  }
+
+  private findRecent(offset: number): { offset: number; buf: Buffer } | undefined {
+    const r = this.recent;
+    if (r.length === 0 || offset < r[0]!.offset) return undefined;
+    // Newest first: tailing readers and the dispatcher ask for recent data.
+    for (let i = r.length - 1; i >= 0; i--) {
+      const e = r[i]!;
+      if (offset >= e.offset) return offset < e.offset + e.buf.length ? e : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * Reads `[offset, offset + size)`, which must lie in one segment below the written offset. Undefined when the
+   * segment is gone (deleted by retention) or the range is not written.
+   */
+  async getData(offset: number, size: number): Promise<Buffer | undefined> {
+    if (size <= 0 || offset < this.getMinOffset() || offset + size > this.writtenOffset) return undefined;
+    const hit = this.findRecent(offset);
+    if (hit && offset + size <= hit.offset + hit.buf.length) {
+      return hit.buf.subarray(offset - hit.offset, offset - hit.offset + size);
+    }
+    const mf = this.mfq.findMappedFileByOffset(offset);
+    if (!mf || mf.isDestroyed) return undefined;
+    const pos = offset - mf.fileFromOffset;
+    if (pos + size > mf.fileSize) return undefined;
+    try {
+      const buf = await mf.read(pos, size);
+      return buf.length === size ? buf : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Up to `maxLen` bytes from `offset` for the dispatcher, never crossing a segment end or the written offset
+   * (served from the recent-write cache when possible).
+   */
+  async readForDispatch(offset: number, maxLen: number): Promise<Buffer | undefined> {
+    const limit = this.writtenOffset;
+    if (offset >= limit) return undefined;
+    const hit = this.findRecent(offset);
+    if (hit) {
+      const end = Math.min(hit.offset + hit.buf.length, limit, offset + maxLen);
+      return hit.buf.subarray(offset - hit.offset, end - hit.offset);
+    }
+    const mf = this.mfq.findMappedFileByOffset(offset);
+    if (!mf) return undefined;
+    const pos = offset - mf.fileFromOffset;
+    const len = Math.min(maxLen, mf.fileSize - pos, limit - offset);
+    if (len <= 0) return undefined;
+    return mf.read(pos, len);
+  }
+
+  /** Start of the segment after the one holding `offset` (Java `rollNextFile`). */
+  rollNextFile(offset: number): number {
+    return offset + this.segmentSize - (offset % this.segmentSize);
+  }
+
+  /** Resolves when nothing is queued for writing. */
+  async waitIdle(): Promise<void> {
+    if (!this.writing && this.groups.length === 0) return;
+    await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  private notifyIdle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const r of w) r();
+  }
+
+  /** Fails puts still waiting for a flush (shutdown). */
+  abortFlushWaiters(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    for (const w of this.flushQueue) w.resolve({ status: 'FLUSH_DISK_TIMEOUT', appendResult: w.result.appendResult });
+    this.flushQueue = [];
+  }
+
+  clearRecent(): void {
+    this.recent = [];
+    this.recentBytes = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.mfq.close();
+  }
+}

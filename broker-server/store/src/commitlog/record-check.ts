@@ -1,0 +1,165 @@
+/**
+ * Validation and dispatch parsing of stored records (Java `CommitLog.checkMessageAndReturnSize`). Record layout in
+ * protocol.md §4.1:
+ *
+ * ```
+ * 0  TOTALSIZE int32 | 4 MAGIC int32 | 8 BODYCRC int32 | 12 QUEUEID int32 | 16 FLAG int32 | 20 QUEUEOFFSET int64
+ * 28 PHYSICALOFFSET int64 | 36 SYSFLAG int32 | 40 BORNTIMESTAMP int64 | 48 BORNHOST 8 or 20 | STORETIMESTAMP int64
+ * STOREHOST 8 or 20 | RECONSUMETIMES int32 | PREPARED_TX_OFFSET int64 | BODYLEN int32 + body
+ * TOPICLEN int8 (v1) / int16 (v2) + topic | PROPLEN int16 + properties          (all big-endian)
+ * ```
+ * A BLANK record (magic 0xCBD43194) fills the end of a segment: TOTALSIZE = bytes left in the segment.
+ */
+import { crc32 } from 'node:zlib';
+import {
+  decodeMessageProperties,
+  javaStringHashCode,
+  MessageConst,
+  MessageMagicCode,
+  MessageSysFlag,
+  SystemTopic,
+} from '@rocketnest/common';
+
+
+export interface DispatchRequest {
+  topic: string;
+  queueId: number;
+  commitLogOffset: number;
+  msgSize: number;
+  tagsCode: number;
+  storeTimestamp: number;
+  consumeQueueOffset: number;
+  keys: string | undefined;
+  uniqKey: string | undefined;
+  sysFlag: number;
+  preparedTransactionOffset: number;
+  properties: Record<string, string>;
+}
+
+export type RecordCheck =
+  | { kind: 'message'; size: number; request: DispatchRequest }
+  | { kind: 'blank'; size: number }
+  /** Zeros or an unknown magic: the end of the written data (or garbage). */
+  | { kind: 'end' }
+  /** A record header that is inconsistent (bad sizes, CRC, offset): a torn write. */
+  | { kind: 'corrupt'; reason: string }
+  /** The record runs past the bytes available in `buf`; read `size` bytes from `pos` and try again. */
+  | { kind: 'partial'; size: number };
+
+export interface RecordCheckOptions {
+  checkCrc: boolean;
+  /** The record's expected commit log offset; when given, PHYSICALOFFSET must equal it. */
+  expectedOffset?: number;
+  /** Bytes left in the segment from `pos`; a record may not cross it. */
+  segmentRemaining: number;
+  maxMessageSize: number;
+  delayLevelTable: Map<number, number>;
+  maxDelayLevel: number;
+  /** Parse properties etc. (false = only validate and size). */
+  parse?: boolean;
+}
+
+/** Smallest stored record: v1, IPv4 hosts, empty body, 1-char topic, no properties. */
+export const MIN_RECORD_SIZE = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 1 + 2;
+
+export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions): RecordCheck {
+  const avail = buf.length - pos;
+  if (avail < 8) return avail <= 0 ? { kind: 'end' } : { kind: 'partial', size: 8 };
+  const totalSize = buf.readInt32BE(pos);
+  const magic = buf.readInt32BE(pos + 4);
+  if (magic === MessageMagicCode.BLANK) {
+    if (totalSize < 8 || totalSize > opts.segmentRemaining) return { kind: 'corrupt', reason: `blank size ${totalSize}` };
+    return { kind: 'blank', size: totalSize };
+  }
+  if (magic !== MessageMagicCode.V1 && magic !== MessageMagicCode.V2) {
+    return totalSize === 0 && magic === 0 ? { kind: 'end' } : { kind: 'corrupt', reason: `magic ${magic}` };
+  }
+  if (totalSize < MIN_RECORD_SIZE || totalSize > opts.segmentRemaining || totalSize > opts.maxMessageSize + 64 * 1024) {
+    return { kind: 'corrupt', reason: `total size ${totalSize}` };
+  }
+  if (avail < totalSize) return { kind: 'partial', size: totalSize };
+  const end = pos + totalSize;
+  const bodyCrc = buf.readInt32BE(pos + 8);
+  const queueId = buf.readInt32BE(pos + 12);
+  const queueOffset = Number(buf.readBigInt64BE(pos + 20));
+  const physicalOffset = Number(buf.readBigInt64BE(pos + 28));
+  if (opts.expectedOffset !== undefined && physicalOffset !== opts.expectedOffset) {
+    return { kind: 'corrupt', reason: `physical offset ${physicalOffset} at ${opts.expectedOffset}` };
+  }
+  const sysFlag = buf.readInt32BE(pos + 36);
+  const bornHostLen = sysFlag & MessageSysFlag.BORNHOST_V6_FLAG ? 20 : 8;
+  const storeHostLen = sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG ? 20 : 8;
+  let p = pos + 48 + bornHostLen;
+  const storeTimestamp = Number(buf.readBigInt64BE(p));
+  p += 8 + storeHostLen + 4;
+  const preparedTransactionOffset = Number(buf.readBigInt64BE(p));
+  p += 8;
+  const bodyLen = buf.readInt32BE(p);
+  p += 4;
+  if (bodyLen < 0 || p + bodyLen > end) return { kind: 'corrupt', reason: `body length ${bodyLen}` };
+  if (opts.checkCrc && bodyLen > 0) {
+    const crc = (crc32(buf.subarray(p, p + bodyLen)) & 0x7fffffff) >>> 0;
+    if (crc !== bodyCrc) return { kind: 'corrupt', reason: `body crc ${bodyCrc} != ${crc}` };
+  }
+  p += bodyLen;
+  let topicLen: number;
+  if (magic === MessageMagicCode.V1) {
+    if (p + 1 > end) return { kind: 'corrupt', reason: 'topic length' };
+    topicLen = buf.readInt8(p);
+    p += 1;
+  } else {
+    if (p + 2 > end) return { kind: 'corrupt', reason: 'topic length' };
+    topicLen = buf.readInt16BE(p);
+    p += 2;
+  }
+  if (topicLen <= 0 || p + topicLen + 2 > end) return { kind: 'corrupt', reason: `topic length ${topicLen}` };
+  const topicStart = p;
+  p += topicLen;
+  const propLen = buf.readInt16BE(p);
+  p += 2;
+  if (propLen < 0 || p + propLen !== end) return { kind: 'corrupt', reason: `properties length ${propLen}` };
+  if (opts.parse === false) {
+    return { kind: 'message', size: totalSize, request: undefined as unknown as DispatchRequest };
+  }
+  const topic = buf.toString('utf8', topicStart, topicStart + topicLen);
+  const properties = propLen > 0 ? decodeMessageProperties(buf.toString('utf8', p, p + propLen)) : {};
+  let tagsCode = 0;
+  const tags = properties[MessageConst.TAGS];
+  if (tags !== undefined && tags.length > 0) tagsCode = javaStringHashCode(tags);
+  if (topic === SystemTopic.SCHEDULE_TOPIC) {
+    const level = properties[MessageConst.DELAY];
+    if (level !== undefined) {
+      let delayLevel = parseInt(level, 10);
+      if (delayLevel > opts.maxDelayLevel) delayLevel = opts.maxDelayLevel;
+      if (delayLevel > 0) tagsCode = storeTimestamp + (opts.delayLevelTable.get(delayLevel) ?? 1000);
+    }
+  }
+  return {
+    kind: 'message',
+    size: totalSize,
+    request: {
+      topic,
+      queueId,
+      commitLogOffset: physicalOffset,
+      msgSize: totalSize,
+      tagsCode,
+      storeTimestamp,
+      consumeQueueOffset: queueOffset,
+      keys: properties[MessageConst.KEYS],
+      uniqKey: properties[MessageConst.UNIQ_KEY],
+      sysFlag,
+      preparedTransactionOffset,
+      properties,
+    },
+  };
+}
+
+/** Store timestamp of a record held in `buf` at `pos` (header only). */
+export function readStoreTimestamp(buf: Buffer, pos = 0): number {
+  const sysFlag = buf.readInt32BE(pos + 36);
+  const bornHostLen = sysFlag & MessageSysFlag.BORNHOST_V6_FLAG ? 20 : 8;
+  return Number(buf.readBigInt64BE(pos + 48 + bornHostLen));
+}
+
+/** Bytes of a record header needed by `readStoreTimestamp`. */
+export const STORE_TIMESTAMP_HEADER_BYTES = 48 + 20 + 8;

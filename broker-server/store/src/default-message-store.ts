@@ -1,0 +1,1275 @@
+/**
+ * The storage engine (Java `DefaultMessageStore`): commit log, consume queues, index, checkpoint, recovery, flush,
+ * retention and the dispatcher (Java `ReputMessageService`) that follows the commit log to build consume queues and
+ * index entries and to fire the arrival callback. No sockets: the broker drives it through this API.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  appendMessageProperties,
+  bodyCrc32,
+  decodeMessageRecord,
+  encodeMessageProperties,
+  encodeMessageRecord,
+  MessageConst,
+  MessageExt,
+  MessageExtBrokerInner,
+  MessageMagicCode,
+  MessageSysFlag,
+  measureMessageRecord,
+  SystemTopic,
+} from '@rocketnest/common';
+import type { MessageRecordSource } from '@rocketnest/common';
+import { CommitLog } from './commitlog/commit-log';
+import { checkRecord, readStoreTimestamp, STORE_TIMESTAMP_HEADER_BYTES } from './commitlog/record-check';
+import type { DispatchRequest, RecordCheckOptions } from './commitlog/record-check';
+import { IndexService } from './index/index-service';
+import { parseStoreDelayLevels, resolveMessageStoreConfig } from './message-store-config';
+import type { MessageStoreConfig } from './message-store-config';
+import { ConsumeQueue, CQ_STORE_UNIT_SIZE } from './queue/consume-queue';
+import type { ConsumeQueueEntry } from './queue/consume-queue';
+import { StoreCheckpoint } from './store-checkpoint';
+import type {
+  GetMessageResult,
+  GetMessageStatus,
+  MessageArrivingListener,
+  MessageExtBatch,
+  MessageFilter,
+  PutMessageResult,
+  QueryMessageResult,
+} from './store-types';
+import { offsetMessageId } from './util/java-hash';
+import { ServiceLoop } from './util/service-loop';
+
+/** Lifecycle of the store (house style `ServiceState`). */
+export type StoreState = 'CREATE_JUST' | 'LOADED' | 'RUNNING' | 'SHUTDOWN_ALREADY' | 'START_FAILED';
+
+const BLANK_CQ_SIZE = 0x7fffffff;
+const MAX_TOPIC_LENGTH = 127;
+
+export interface StoreLogger {
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+/** Counters the broker exposes (put/get counts and latency, offsets, dispatch lag). */
+export interface MessageStoreStats {
+  putMessageTimesTotal: number;
+  putMessageSizeTotal: number;
+  putMessageFailedTimes: number;
+  /** Sum and max of put latency (accept → result), ms. */
+  putLatencyTotalMs: number;
+  putLatencyMaxMs: number;
+  getMessageTimesTotalFound: number;
+  getMessageTimesTotalMiss: number;
+  getMessageTransferedMsgCount: number;
+  getLatencyTotalMs: number;
+  getLatencyMaxMs: number;
+  dispatchedMessages: number;
+}
+
+export interface DeleteFilesResult {
+  deletedCommitLogFiles: number;
+  deletedConsumeQueueFiles: number;
+  deletedIndexFiles: number;
+}
+
+const consoleLogger: StoreLogger = {
+  warn: (m) => process.stderr.write(`[store] WARN ${m}\n`),
+  error: (m) => process.stderr.write(`[store] ERROR ${m}\n`),
+};
+
+export class DefaultMessageStore {
+  readonly config: MessageStoreConfig;
+  readonly commitLog: CommitLog;
+  readonly indexService: IndexService;
+  /** topic → queueId → consume queue. */
+  readonly consumeQueueTable = new Map<string, Map<number, ConsumeQueue>>();
+  readonly stats: MessageStoreStats = {
+    putMessageTimesTotal: 0,
+    putMessageSizeTotal: 0,
+    putMessageFailedTimes: 0,
+    putLatencyTotalMs: 0,
+    putLatencyMaxMs: 0,
+    getMessageTimesTotalFound: 0,
+    getMessageTimesTotalMiss: 0,
+    getMessageTransferedMsgCount: 0,
+    getLatencyTotalMs: 0,
+    getLatencyMaxMs: 0,
+    dispatchedMessages: 0,
+  };
+  logger: StoreLogger = consoleLogger;
+
+  private state: StoreState = 'CREATE_JUST';
+  private checkpoint: StoreCheckpoint | undefined;
+  private listener: MessageArrivingListener | undefined;
+  private readonly delayLevelTable: Map<number, number>;
+  private readonly maxDelayLevel: number;
+  private readonly cqRoot: string;
+  /** Everything below has been dispatched to consume queues and index. */
+  private reputFromOffset = 0;
+  private dispatchedStoreTimestamp = 0;
+  private dispatching: Promise<void> | undefined;
+  private dispatchAgain = false;
+  private diskFull = false;
+  private diskUsedRatio = 0;
+  private manualDeleteTimes = 0;
+  private lastExitOK = true;
+  private loops: ServiceLoop[] = [];
+  private startPromise: Promise<void> | undefined;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(
+    config: Partial<MessageStoreConfig> & { storePathRootDir: string },
+    listener?: MessageArrivingListener,
+  ) {
+    this.config = resolveMessageStoreConfig(config);
+    this.listener = listener;
+    this.commitLog = new CommitLog(this.config);
+    this.indexService = new IndexService(this.config.storePathRootDir, this.config.maxHashSlotNum, this.config.maxIndexNum);
+    this.delayLevelTable = parseStoreDelayLevels(this.config.messageDelayLevel);
+    this.maxDelayLevel = this.delayLevelTable.size;
+    this.cqRoot = path.join(this.config.storePathRootDir, 'consumequeue');
+    this.commitLog.onWritten = () => this.wakeupDispatch();
+  }
+
+  get serviceState(): StoreState {
+    return this.state;
+  }
+
+  /** Whether the previous run ended cleanly (no `abort` file was found by `load`). */
+  get lastShutdownWasClean(): boolean {
+    return this.lastExitOK;
+  }
+
+  setArrivingListener(listener: MessageArrivingListener | undefined): void {
+    this.listener = listener;
+  }
+
+  private get abortFile(): string {
+    return path.join(this.config.storePathRootDir, 'abort');
+  }
+
+  // ------------------------------------------------------------------------------------------------ load & recover
+
+  /**
+   * Opens the store directory and recovers it (protocol.md §5.6): validates the commit log tail, cuts torn records,
+   * truncates consume queues past the log's end and re-dispatches what the queues and index miss. Returns false (and
+   * logs why) when the directory cannot be used.
+   */
+  async load(): Promise<boolean> {
+    if (this.state !== 'CREATE_JUST') throw new Error(`store already loaded (state ${this.state})`);
+    try {
+      await fsp.mkdir(this.config.storePathRootDir, { recursive: true });
+      this.lastExitOK = !(await exists(this.abortFile));
+      this.checkpoint = await StoreCheckpoint.open(path.join(this.config.storePathRootDir, 'checkpoint'));
+      await this.commitLog.mfq.load();
+      await this.loadConsumeQueues();
+      const javaAbnormal = !this.lastExitOK && !this.checkpoint.hasRocketNestFields;
+      await this.indexService.load(javaAbnormal ? this.checkpoint.indexMsgTimestamp : undefined);
+      await this.recover();
+      await fsp.writeFile(this.abortFile, '');
+      this.state = 'LOADED';
+      return true;
+    } catch (err) {
+      this.state = 'START_FAILED';
+      this.logger.error(`load of ${this.config.storePathRootDir} failed: ${errText(err)}`);
+      await this.closeFiles().catch(() => undefined);
+      return false;
+    }
+  }
+
+  private async loadConsumeQueues(): Promise<void> {
+    let topics: string[];
+    try {
+      topics = await fsp.readdir(this.cqRoot);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const topic of topics.sort()) {
+      const dir = path.join(this.cqRoot, topic);
+      if (!(await fsp.stat(dir)).isDirectory()) continue;
+      for (const q of (await fsp.readdir(dir)).sort()) {
+        if (!/^\d+$/.test(q)) continue;
+        const cq = this.createConsumeQueue(topic, Number(q));
+        await cq.load();
+      }
+    }
+  }
+
+  private async recover(): Promise<void> {
+    const cl = this.commitLog;
+    const files = cl.mfq.files;
+    const cp = this.checkpoint!;
+    for (const cq of this.allConsumeQueues()) await cq.recover();
+    if (files.length === 0) {
+      // Nothing stored: queues that point anywhere are stale.
+      for (const cq of this.allConsumeQueues()) await cq.truncateDirtyLogicFiles(0);
+      const start = cp.hasRocketNestFields ? cp.dispatchedPhyOffset : 0;
+      cl.setRecoveredEnd(start - (start % cl.segmentSize));
+      this.reputFromOffset = cl.writtenOffset;
+      return;
+    }
+    const minOffset = files[0]!.fileFromOffset;
+    let maxPhysicOfCQ = -1;
+    for (const cq of this.allConsumeQueues()) maxPhysicOfCQ = Math.max(maxPhysicOfCQ, cq.maxPhysicOffset);
+
+    // Where the dispatcher's work is known complete, and where to start validating records.
+    let redispatchFrom: number;
+    let scanFrom: number;
+    if (cp.hasRocketNestFields) {
+      redispatchFrom = cp.dispatchedPhyOffset;
+      scanFrom = redispatchFrom;
+    } else if (this.lastExitOK) {
+      redispatchFrom = maxPhysicOfCQ < 0 ? minOffset : maxPhysicOfCQ;
+      scanFrom = files[Math.max(0, files.length - 3)]!.fileFromOffset;
+    } else {
+      scanFrom = await this.javaAbnormalRecoverStart(cp);
+      redispatchFrom = scanFrom;
+    }
+    if (this.config.messageIndexEnable && this.indexService.files.length > 0) {
+      redispatchFrom = Math.min(redispatchFrom, this.indexService.getEndPhyOffset());
+    } else if (this.config.messageIndexEnable && !cp.hasRocketNestFields) {
+      redispatchFrom = Math.min(redispatchFrom, scanFrom);
+    }
+    const lastFile = files[files.length - 1]!;
+    const fileEnd = lastFile.fileFromOffset + lastFile.fileSize;
+    redispatchFrom = clamp(redispatchFrom, minOffset, fileEnd);
+    scanFrom = clamp(scanFrom, minOffset, fileEnd);
+    if (redispatchFrom < scanFrom) scanFrom = redispatchFrom - (redispatchFrom % cl.segmentSize);
+
+    const processOffset = await this.scanValidRecords(scanFrom);
+    await cl.mfq.truncateDirtyFiles(processOffset);
+    cl.setRecoveredEnd(processOffset);
+    for (const cq of this.allConsumeQueues()) await cq.truncateDirtyLogicFiles(processOffset);
+
+    // Rebuild what consume queues and index miss (idempotent: present entries are skipped).
+    this.reputFromOffset = Math.min(redispatchFrom, processOffset);
+    await this.dispatchUntilCaughtUp();
+    this.rebuildTopicQueueTable();
+    const minPhy = cl.getMinOffset();
+    for (const cq of this.allConsumeQueues()) await cq.correctMinOffset(minPhy);
+  }
+
+  /**
+   * Java 4.9 abnormal recovery start: newest segment whose first record is a v1 message stored no later than the
+   * checkpoint's safe timestamp; the first segment when none qualifies.
+   */
+  private async javaAbnormalRecoverStart(cp: StoreCheckpoint): Promise<number> {
+    const files = this.commitLog.mfq.files;
+    const safe = cp.getMinTimestamp(false);
+    for (let i = files.length - 1; i >= 0; i--) {
+      const f = files[i]!;
+      const head = await f.read(0, STORE_TIMESTAMP_HEADER_BYTES);
+      if (head.length < STORE_TIMESTAMP_HEADER_BYTES) continue;
+      if (head.readInt32BE(4) !== MessageMagicCode.V1) continue;
+      const ts = readStoreTimestamp(head);
+      if (ts !== 0 && ts <= safe) return f.fileFromOffset;
+    }
+    return files[0]!.fileFromOffset;
+  }
+
+  private checkOptions(segmentRemaining: number, parse: boolean, expectedOffset?: number): RecordCheckOptions {
+    return {
+      checkCrc: this.config.checkCRCOnRecover,
+      expectedOffset,
+      segmentRemaining,
+      maxMessageSize: this.config.maxMessageSize,
+      delayLevelTable: this.delayLevelTable,
+      maxDelayLevel: this.maxDelayLevel,
+      parse,
+    };
+  }
+
+  /** Validates records from `from` (a record boundary) and returns the end of the last valid one. */
+  private async scanValidRecords(from: number): Promise<number> {
+    const cl = this.commitLog;
+    const segSize = cl.segmentSize;
+    const chunkSize = Math.max(this.config.dispatchReadChunkSize, this.config.maxMessageSize + 1024);
+    let offset = from;
+    for (;;) {
+      const mf = cl.mfq.findMappedFileByOffset(offset);
+      if (!mf) return offset;
+      const pos = offset - mf.fileFromOffset;
+      const buf = await mf.read(pos, Math.min(chunkSize, segSize - pos));
+      let p = 0;
+      let advanced = false;
+      let stop = false;
+      while (p < buf.length) {
+        const at = offset + p;
+        const r = checkRecord(buf, p, this.checkOptions(segSize - (at - mf.fileFromOffset), false, at));
+        if (r.kind === 'message') {
+          p += r.size;
+          advanced = true;
+        } else if (r.kind === 'blank') {
+          offset = mf.fileFromOffset + segSize;
+          p = -1;
+          break;
+        } else if (r.kind === 'partial') {
+          break;
+        } else {
+          if (r.kind === 'corrupt') this.logger.warn(`recovery: cutting the commit log at ${at}: ${r.reason}`);
+          stop = true;
+          break;
+        }
+      }
+      if (p === -1) continue;
+      offset += p;
+      if (stop || (!advanced && p === 0)) return offset;
+      if (offset - mf.fileFromOffset >= segSize) return offset;
+    }
+  }
+
+  private rebuildTopicQueueTable(): void {
+    const table = this.commitLog.topicQueueTable;
+    table.clear();
+    for (const cq of this.allConsumeQueues()) table.set(`${cq.topic}-${cq.queueId}`, cq.getMaxOffsetInQueue());
+  }
+
+  // ------------------------------------------------------------------------------------------------ lifecycle
+
+  /** Starts the flush, dispatch and retention loops. Calls `load()` first if it was not called. */
+  async start(): Promise<void> {
+    if (this.startPromise) throw new Error('store already started');
+    this.startPromise = (async () => {
+      if (this.state === 'CREATE_JUST' && !(await this.load())) {
+        throw new Error(`store at ${this.config.storePathRootDir} failed to load; see the log`);
+      }
+      if (this.state !== 'LOADED') throw new Error(`store cannot start from state ${this.state}`);
+      const onError = (name: string, err: unknown) => this.logger.error(`${name}: ${errText(err)}`);
+      this.loops = [
+        new ServiceLoop('FlushCommitLogService', this.config.flushIntervalCommitLog, () => this.flushCommitLogTick(), onError),
+        new ServiceLoop('FlushConsumeQueueService', this.config.flushIntervalConsumeQueue, () => this.flushLogicsTick(), onError),
+        new ServiceLoop('CleanResourceService', this.config.cleanResourceInterval, () => this.cleanResourceTick(), onError),
+      ];
+      this.lastThoroughFlush = Date.now();
+      await this.checkDiskSpace();
+      for (const l of this.loops) l.start();
+      this.state = 'RUNNING';
+      this.wakeupDispatch();
+    })();
+    return this.startPromise;
+  }
+
+  /**
+   * Stops intake, lets queued writes and dispatch settle, flushes everything, writes the checkpoint and removes the
+   * `abort` file (so the next load is a clean one). Idempotent.
+   */
+  async shutdown(): Promise<void> {
+    if (this.shutdownPromise) return this.shutdownPromise;
+    this.shutdownPromise = (async () => {
+      const wasRunning = this.state === 'RUNNING' || this.state === 'LOADED';
+      this.state = 'SHUTDOWN_ALREADY';
+      for (const l of this.loops) await l.stop();
+      if (!wasRunning) {
+        await this.closeFiles();
+        return;
+      }
+      await this.commitLog.waitIdle();
+      await this.dispatchUntilCaughtUp().catch((err: unknown) => this.logger.error(`final dispatch: ${errText(err)}`));
+      await this.commitLog.flushTo(this.commitLog.writtenOffset);
+      this.commitLog.abortFlushWaiters();
+      await this.flushLogics(true);
+      await this.closeFiles();
+      await fsp.rm(this.abortFile, { force: true });
+    })();
+    return this.shutdownPromise;
+  }
+
+  /** Shuts down and deletes the whole store directory. */
+  async destroy(): Promise<void> {
+    await this.shutdown();
+    await fsp.rm(this.config.storePathRootDir, { recursive: true, force: true });
+  }
+
+  private async closeFiles(): Promise<void> {
+    await this.commitLog.close();
+    for (const cq of this.allConsumeQueues()) await cq.close();
+    await this.indexService.close();
+    await this.checkpoint?.close();
+  }
+
+  private isRunning(): boolean {
+    return this.state === 'RUNNING';
+  }
+
+  // ------------------------------------------------------------------------------------------------ put
+
+  /** Java `checkStoreStatus` + `checkMessage`: a refusal, or undefined when the put may go ahead. */
+  private refusePut(topic: string, propertiesLength: number): PutMessageResult | undefined {
+    if (!this.isRunning()) return { status: 'SERVICE_NOT_AVAILABLE', remark: 'message store is not running' };
+    if (this.config.brokerRole === 'SLAVE') {
+      return { status: 'SERVICE_NOT_AVAILABLE', remark: 'message store is a slave; it does not accept writes' };
+    }
+    if (this.diskFull) {
+      return {
+        status: 'SERVICE_NOT_AVAILABLE',
+        remark: `disk full: ${(this.diskUsedRatio * 100).toFixed(1)}% of the commit log disk is used (limit ${(
+          this.config.diskSpaceWarningLevelRatio * 100
+        ).toFixed(1)}%)`,
+      };
+    }
+    if (Buffer.byteLength(topic) > MAX_TOPIC_LENGTH) {
+      return { status: 'MESSAGE_ILLEGAL', remark: `topic longer than ${MAX_TOPIC_LENGTH} bytes` };
+    }
+    if (propertiesLength > 32767) {
+      return { status: 'PROPERTIES_SIZE_EXCEEDED', remark: `properties are ${propertiesLength} bytes (max 32767)` };
+    }
+    if (this.commitLog.isBusy(Date.now())) {
+      return { status: 'OS_PAGE_CACHE_BUSY', remark: 'too many writes are queued; retry later' };
+    }
+    return undefined;
+  }
+
+  /**
+   * Appends one message. Resolves once it is written (ASYNC_FLUSH) or flushed (SYNC_FLUSH with WAIT not "false").
+   * Delayed messages (DELAY > 0, not a prepared/rollback transaction) go to SCHEDULE_TOPIC_XXXX queue level−1 with
+   * REAL_TOPIC/REAL_QID saved, as the 4.9 store does.
+   */
+  async putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
+    const t0 = performance.now();
+    let propertiesString = msg.propertiesString || encodeMessageProperties(msg.properties);
+    const tranType = msg.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+    if (tranType === MessageSysFlag.TRANSACTION_NOT_TYPE || tranType === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
+      const levelText = msg.getProperty(MessageConst.DELAY);
+      const level = levelText === undefined ? 0 : parseInt(levelText, 10);
+      if (level > 0 && msg.topic !== SystemTopic.SCHEDULE_TOPIC) {
+        const clamped = Math.min(level, this.maxDelayLevel);
+        if (clamped !== level) msg.putProperty(MessageConst.DELAY, String(clamped));
+        msg.putProperty(MessageConst.REAL_TOPIC, msg.topic);
+        msg.putProperty(MessageConst.REAL_QID, String(msg.queueId));
+        msg.topic = SystemTopic.SCHEDULE_TOPIC;
+        msg.queueId = clamped - 1;
+        propertiesString = encodeMessageProperties(msg.properties);
+      }
+    }
+    msg.propertiesString = propertiesString;
+    const refusal = this.refusePut(msg.topic, Buffer.byteLength(propertiesString));
+    if (refusal) return this.countPut(refusal, t0);
+    const storeHost = this.config.brokerHost ?? msg.storeHost;
+    msg.storeHost = storeHost;
+    msg.storeTimestamp = Date.now();
+    msg.bodyCRC = bodyCrc32(msg.body);
+    const queueKey = `${msg.topic}-${msg.queueId}`;
+    const transactional =
+      tranType === MessageSysFlag.TRANSACTION_PREPARED_TYPE || tranType === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+    const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
+    msg.queueOffset = queueOffset;
+    let layout;
+    try {
+      layout = measureMessageRecord(msg);
+    } catch (err) {
+      return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: errText(err) }, t0);
+    }
+    if (layout.totalSize > this.config.maxMessageSize) {
+      return this.countPut(
+        {
+          status: 'MESSAGE_ILLEGAL',
+          remark: `message record is ${layout.totalSize} bytes; maxMessageSize is ${this.config.maxMessageSize}`,
+        },
+        t0,
+      );
+    }
+    const storeTimestamp = msg.storeTimestamp;
+    const size = layout.totalSize;
+    const result = await this.commitLog.append({
+      size,
+      encode: (phy) => {
+        msg.commitLogOffset = phy;
+        return encodeMessageRecord(msg, undefined, 0, layout);
+      },
+      describe: (phy) => ({
+        wroteOffset: phy,
+        wroteBytes: size,
+        msgId: offsetMessageId(storeHost, phy),
+        storeTimestamp,
+        logicsOffset: queueOffset,
+        msgNum: 1,
+      }),
+      queueKey,
+      queueOffset,
+      queueOffsetsUsed: transactional ? 0 : 1,
+      storeTimestamp,
+      needFlush: msg.waitStoreMsgOK,
+    });
+    return this.countPut(this.afterPut(result), t0, size);
+  }
+
+  /**
+   * Appends a SEND_BATCH_MESSAGE (protocol.md §4.7): each inner message becomes an ordinary record with consecutive
+   * queue offsets, all in one segment and one write. `msgId` of the result is the comma-joined offset msgIds.
+   */
+  async putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
+    const t0 = performance.now();
+    const batchProps = batch.propertiesString ?? '';
+    const refusal = this.refusePut(batch.topic, 0);
+    if (refusal) return this.countPut(refusal, t0);
+    if ((batch.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) !== MessageSysFlag.TRANSACTION_NOT_TYPE) {
+      return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: 'a batch cannot be a transaction message' }, t0);
+    }
+    let inner: { body: Buffer; flag: number; properties: string }[];
+    try {
+      inner = parseBatchBody(batch.body);
+    } catch (err) {
+      return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: errText(err) }, t0);
+    }
+    if (inner.length === 0) return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: 'empty batch' }, t0);
+    const storeHost = this.config.brokerHost ?? batch.storeHost;
+    const storeTimestamp = Date.now();
+    const queueKey = `${batch.topic}-${batch.queueId}`;
+    const baseQueueOffset = this.commitLog.topicQueueTable.get(queueKey) ?? 0;
+    const records: { src: MessageRecordSource; layout: ReturnType<typeof measureMessageRecord> }[] = [];
+    let total = 0;
+    for (let i = 0; i < inner.length; i++) {
+      const m = inner[i]!;
+      const propertiesString = appendMessageProperties(m.properties, batchProps);
+      const src: MessageRecordSource = {
+        topic: batch.topic,
+        body: m.body,
+        flag: m.flag,
+        properties: {},
+        propertiesString,
+        queueId: batch.queueId,
+        queueOffset: baseQueueOffset + i,
+        commitLogOffset: 0,
+        sysFlag: batch.sysFlag,
+        bornTimestamp: batch.bornTimestamp,
+        bornHost: batch.bornHost,
+        storeTimestamp,
+        storeHost,
+        reconsumeTimes: batch.reconsumeTimes ?? 0,
+        preparedTransactionOffset: 0,
+        bodyCRC: bodyCrc32(m.body),
+      };
+      if (Buffer.byteLength(propertiesString) > 32767) {
+        return this.countPut({ status: 'PROPERTIES_SIZE_EXCEEDED', remark: `batch message ${i} properties too long` }, t0);
+      }
+      let layout;
+      try {
+        layout = measureMessageRecord(src);
+      } catch (err) {
+        return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: errText(err) }, t0);
+      }
+      if (layout.totalSize > this.config.maxMessageSize) {
+        return this.countPut(
+          { status: 'MESSAGE_ILLEGAL', remark: `batch message ${i} is ${layout.totalSize} bytes; too large` },
+          t0,
+        );
+      }
+      records.push({ src, layout });
+      total += layout.totalSize;
+    }
+    const ids: string[] = [];
+    const result = await this.commitLog.append({
+      size: total,
+      encode: (phy) => {
+        const buf = Buffer.allocUnsafe(total);
+        let pos = 0;
+        for (const r of records) {
+          r.src.commitLogOffset = phy + pos;
+          encodeMessageRecord(r.src, buf, pos, r.layout);
+          ids.push(offsetMessageId(storeHost, phy + pos));
+          pos += r.layout.totalSize;
+        }
+        return buf;
+      },
+      describe: (phy) => ({
+        wroteOffset: phy,
+        wroteBytes: total,
+        msgId: ids.join(','),
+        storeTimestamp,
+        logicsOffset: baseQueueOffset,
+        msgNum: records.length,
+      }),
+      queueKey,
+      queueOffset: baseQueueOffset,
+      queueOffsetsUsed: records.length,
+      storeTimestamp,
+      needFlush: batch.waitStoreMsgOK !== false,
+    });
+    return this.countPut(this.afterPut(result), t0, total);
+  }
+
+  private afterPut(result: PutMessageResult): PutMessageResult {
+    // No HA here: a SYNC_MASTER never has a slave in sync (Java answers SLAVE_NOT_AVAILABLE then).
+    if (result.status === 'PUT_OK' && this.config.brokerRole === 'SYNC_MASTER') {
+      return { status: 'SLAVE_NOT_AVAILABLE', appendResult: result.appendResult, remark: 'no slave is connected' };
+    }
+    return result;
+  }
+
+  private countPut(result: PutMessageResult, t0: number, size = 0): PutMessageResult {
+    const ms = performance.now() - t0;
+    const s = this.stats;
+    if (result.status === 'PUT_OK' || result.status === 'FLUSH_DISK_TIMEOUT' || result.status === 'SLAVE_NOT_AVAILABLE') {
+      s.putMessageTimesTotal += result.appendResult?.msgNum ?? 1;
+      s.putMessageSizeTotal += size;
+    } else {
+      s.putMessageFailedTimes++;
+    }
+    s.putLatencyTotalMs += ms;
+    if (ms > s.putLatencyMaxMs) s.putLatencyMaxMs = ms;
+    return result;
+  }
+
+  // ------------------------------------------------------------------------------------------------ dispatch
+
+  private wakeupDispatch(): void {
+    if (this.state !== 'RUNNING' && this.state !== 'SHUTDOWN_ALREADY') return;
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return;
+    }
+    this.dispatching = this.dispatchUntilCaughtUp()
+      .catch((err: unknown) => this.logger.error(`dispatch at ${this.reputFromOffset}: ${errText(err)}`))
+      .finally(() => {
+        this.dispatching = undefined;
+        if (this.dispatchAgain) {
+          this.dispatchAgain = false;
+          this.wakeupDispatch();
+        }
+      });
+  }
+
+  /** Dispatches records from `reputFromOffset` up to the written end of the commit log. */
+  private async dispatchUntilCaughtUp(): Promise<void> {
+    if (this.dispatching && this.state === 'SHUTDOWN_ALREADY') await this.dispatching.catch(() => undefined);
+    const cl = this.commitLog;
+    const segSize = cl.segmentSize;
+    const chunk = Math.max(this.config.dispatchReadChunkSize, this.config.maxMessageSize + 1024);
+    while (this.reputFromOffset < cl.writtenOffset) {
+      if (this.reputFromOffset < cl.getMinOffset()) this.reputFromOffset = cl.getMinOffset();
+      const start = this.reputFromOffset;
+      const buf = await cl.readForDispatch(start, chunk);
+      if (!buf || buf.length === 0) break;
+      const segStart = start - (start % segSize);
+      const requests: DispatchRequest[] = [];
+      let p = 0;
+      let next = start;
+      while (p < buf.length) {
+        const at = start + p;
+        const r = checkRecord(buf, p, this.checkOptions(segStart + segSize - at, true));
+        if (r.kind === 'message') {
+          requests.push(r.request);
+          p += r.size;
+          next = start + p;
+        } else if (r.kind === 'blank') {
+          next = segStart + segSize;
+          break;
+        } else if (r.kind === 'partial') {
+          break;
+        } else {
+          // Written data that does not parse: skip to the next segment rather than stall every consumer.
+          this.logger.error(`dispatch: bad record at ${at} (${r.kind === 'corrupt' ? r.reason : 'end'}); skipping segment`);
+          next = segStart + segSize;
+          break;
+        }
+      }
+      if (requests.length > 0) await this.doDispatch(requests);
+      if (next === start) break;
+      this.reputFromOffset = next;
+      const last = requests[requests.length - 1];
+      if (last) this.dispatchedStoreTimestamp = last.storeTimestamp;
+    }
+  }
+
+  /** Builds consume queue entries (one write per queue) and index entries, then fires the arrival callback. */
+  private async doDispatch(requests: DispatchRequest[]): Promise<void> {
+    const perQueue = new Map<ConsumeQueue, DispatchRequest[]>();
+    for (const req of requests) {
+      const tranType = req.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+      if (tranType !== MessageSysFlag.TRANSACTION_NOT_TYPE && tranType !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) continue;
+      const cq = this.findOrCreateConsumeQueue(req.topic, req.queueId);
+      if (req.commitLogOffset + req.msgSize <= cq.maxPhysicOffset) continue;
+      let list = perQueue.get(cq);
+      if (!list) perQueue.set(cq, (list = []));
+      list.push(req);
+    }
+    const writes: Promise<void>[] = [];
+    for (const [cq, list] of perQueue) writes.push(this.putQueueEntries(cq, list));
+    await Promise.all(writes);
+    if (this.config.messageIndexEnable) await this.indexService.buildIndex(requests);
+    this.stats.dispatchedMessages += requests.length;
+    const listener = this.listener;
+    if (listener && this.state === 'RUNNING') {
+      for (const list of perQueue.values()) {
+        for (const r of list) {
+          try {
+            listener(r.topic, r.queueId, r.consumeQueueOffset + 1, r.tagsCode, r.storeTimestamp, r.properties);
+          } catch (err) {
+            this.logger.error(`arriving listener threw: ${errText(err)}`);
+          }
+        }
+      }
+    }
+  }
+
+  private async putQueueEntries(cq: ConsumeQueue, list: DispatchRequest[]): Promise<void> {
+    let runStart = 0;
+    for (let i = 1; i <= list.length; i++) {
+      if (i === list.length || list[i]!.consumeQueueOffset !== list[i - 1]!.consumeQueueOffset + 1) {
+        const run = list.slice(runStart, i);
+        const entries: ConsumeQueueEntry[] = run.map((r) => ({ offset: r.commitLogOffset, size: r.msgSize, tagsCode: r.tagsCode }));
+        await cq.putEntries(run[0]!.consumeQueueOffset, entries);
+        runStart = i;
+      }
+    }
+  }
+
+  /** Bytes written to the commit log but not yet in consume queues / index. */
+  dispatchBehindBytes(): number {
+    return Math.max(0, this.commitLog.writtenOffset - this.reputFromOffset);
+  }
+
+  // ------------------------------------------------------------------------------------------------ flush loops
+
+  private lastThoroughFlush = 0;
+
+  private async flushCommitLogTick(): Promise<void> {
+    const now = Date.now();
+    const thorough = now - this.lastThoroughFlush >= this.config.flushCommitLogThoroughInterval;
+    if (thorough) this.lastThoroughFlush = now;
+    await this.commitLog.flushIfDirty(thorough ? 0 : this.config.flushCommitLogLeastPages);
+  }
+
+  private async flushLogicsTick(): Promise<void> {
+    await this.flushLogics(false);
+  }
+
+  /**
+   * Flushes consume queues and index, then records in the checkpoint how far they (and the commit log) are durable.
+   */
+  private async flushLogics(all: boolean): Promise<void> {
+    const dispatched = this.reputFromOffset;
+    const dispatchedTs = this.dispatchedStoreTimestamp;
+    for (const cq of this.allConsumeQueues()) await cq.flush();
+    if (this.config.messageIndexEnable) await this.indexService.flush();
+    const cp = this.checkpoint;
+    if (!cp) return;
+    if (all) await this.commitLog.flushTo(this.commitLog.writtenOffset);
+    const flushed = this.commitLog.flushedOffset;
+    cp.physicMsgTimestamp = this.commitLog.flushedStoreTimestamp || cp.physicMsgTimestamp;
+    if (dispatchedTs > 0) cp.logicsMsgTimestamp = dispatchedTs;
+    if (this.config.messageIndexEnable && this.indexService.getEndTimestamp() > 0) {
+      cp.indexMsgTimestamp = this.indexService.getEndTimestamp();
+    }
+    cp.physicFlushedOffset = flushed;
+    // Recovery re-dispatches from here: everything below is flushed in commit log, queues and index.
+    cp.dispatchedPhyOffset = Math.min(dispatched, flushed);
+    await cp.flush();
+  }
+
+  // ------------------------------------------------------------------------------------------------ retention
+
+  private async checkDiskSpace(): Promise<void> {
+    try {
+      const st = await fsp.statfs(this.config.storePathCommitLog).catch(() => fsp.statfs(this.config.storePathRootDir));
+      const total = st.blocks * st.bsize;
+      const free = st.bavail * st.bsize;
+      this.diskUsedRatio = total > 0 ? (total - free) / total : 0;
+    } catch {
+      this.diskUsedRatio = 0;
+    }
+    const wasFull = this.diskFull;
+    this.diskFull = this.diskUsedRatio > this.config.diskSpaceWarningLevelRatio;
+    if (this.diskFull && !wasFull) {
+      this.logger.error(`disk full: ${(this.diskUsedRatio * 100).toFixed(1)}% used; refusing puts`);
+    }
+  }
+
+  /** Disk usage of the commit log's file system, 0..1 (updated by the retention loop). */
+  getDiskUsedRatio(): number {
+    return this.diskUsedRatio;
+  }
+
+  isDiskFull(): boolean {
+    return this.diskFull;
+  }
+
+  isOSPageCacheBusy(): boolean {
+    return this.commitLog.isBusy(Date.now());
+  }
+
+  private async cleanResourceTick(): Promise<void> {
+    await this.deleteExpiredFiles();
+  }
+
+  /** Java `executeDeleteFilesManually`: the next retention rounds delete expired files at any hour. */
+  executeDeleteFilesManually(): void {
+    this.manualDeleteTimes = 20;
+    this.loops.find((l) => l.name === 'CleanResourceService')?.wakeup();
+  }
+
+  private isTimeToDelete(now: number): boolean {
+    const hour = new Date(now).getHours();
+    return this.config.deleteWhen
+      .split(';')
+      .map((h) => h.trim())
+      .filter((h) => h.length > 0)
+      .some((h) => Number(h) === hour);
+  }
+
+  /**
+   * One retention round (Java `CleanCommitLogService` + `CleanConsumeQueueService`): deletes commit log segments
+   * older than `fileReservedTime` at the `deleteWhen` hour, when disk use exceeds `diskMaxUsedSpaceRatio`, or after
+   * `executeDeleteFilesManually`; above `diskSpaceCleanForciblyRatio` even unexpired ones go. The segment being
+   * written is never deleted. Consume queue and index files below the new minimum follow.
+   */
+  async deleteExpiredFiles(): Promise<DeleteFilesResult> {
+    const res: DeleteFilesResult = { deletedCommitLogFiles: 0, deletedConsumeQueueFiles: 0, deletedIndexFiles: 0 };
+    await this.checkDiskSpace();
+    const now = Date.now();
+    const spaceFull = this.diskUsedRatio * 100 > this.config.diskMaxUsedSpaceRatio;
+    const forcibly = this.diskUsedRatio > this.config.diskSpaceCleanForciblyRatio;
+    const manual = this.manualDeleteTimes > 0;
+    if (manual) this.manualDeleteTimes--;
+    const cl = this.commitLog;
+    if (this.isTimeToDelete(now) || spaceFull || manual) {
+      const reservedMs = this.config.fileReservedTime * 3600 * 1000;
+      const activeStart = cl.writtenOffset - (cl.writtenOffset % cl.segmentSize);
+      const doomed = [];
+      for (const f of cl.mfq.files) {
+        if (f.fileFromOffset >= activeStart || doomed.length >= 10) break;
+        if (now >= f.lastModified + reservedMs || forcibly) doomed.push(f);
+        else break;
+      }
+      if (doomed.length > 0) {
+        await cl.mfq.deleteFiles(doomed);
+        cl.clearRecent();
+        res.deletedCommitLogFiles = doomed.length;
+      }
+    }
+    const minPhy = cl.getMinOffset();
+    if (res.deletedCommitLogFiles > 0 || manual) {
+      for (const cq of this.allConsumeQueues()) {
+        res.deletedConsumeQueueFiles += await cq.deleteExpiredFiles(minPhy);
+        await cq.correctMinOffset(minPhy);
+      }
+      if (this.config.messageIndexEnable) res.deletedIndexFiles = await this.indexService.deleteExpiredFiles(minPhy);
+    }
+    return res;
+  }
+
+  /** Removes consume queues whose every entry points below the commit log minimum (Java `cleanExpiredConsumerQueue`). */
+  async cleanExpiredConsumerQueue(): Promise<void> {
+    const minPhy = this.commitLog.getMinOffset();
+    for (const [topic, queues] of this.consumeQueueTable) {
+      if (topic === SystemTopic.SCHEDULE_TOPIC) continue;
+      for (const [queueId, cq] of queues) {
+        if (cq.maxPhysicOffset !== -1 && cq.maxPhysicOffset <= minPhy) {
+          await cq.destroy();
+          queues.delete(queueId);
+          this.commitLog.topicQueueTable.delete(`${topic}-${queueId}`);
+        }
+      }
+      if (queues.size === 0) {
+        this.consumeQueueTable.delete(topic);
+        await fsp.rm(path.join(this.cqRoot, topic), { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** Deletes the consume queues of `topics` (their records stay in the commit log until retention). */
+  async deleteTopics(topics: Set<string>): Promise<void> {
+    for (const topic of topics) {
+      const queues = this.consumeQueueTable.get(topic);
+      if (queues) {
+        for (const [queueId, cq] of queues) {
+          await cq.destroy();
+          this.commitLog.topicQueueTable.delete(`${topic}-${queueId}`);
+        }
+        this.consumeQueueTable.delete(topic);
+      }
+      await fsp.rm(path.join(this.cqRoot, topic), { recursive: true, force: true });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ reads
+
+  private createConsumeQueue(topic: string, queueId: number): ConsumeQueue {
+    let queues = this.consumeQueueTable.get(topic);
+    if (!queues) this.consumeQueueTable.set(topic, (queues = new Map()));
+    const cq = new ConsumeQueue(topic, queueId, this.cqRoot, this.config.mappedFileSizeConsumeQueue);
+    queues.set(queueId, cq);
+    return cq;
+  }
+
+  private findOrCreateConsumeQueue(topic: string, queueId: number): ConsumeQueue {
+    return this.findConsumeQueue(topic, queueId) ?? this.createConsumeQueue(topic, queueId);
+  }
+
+  findConsumeQueue(topic: string, queueId: number): ConsumeQueue | undefined {
+    return this.consumeQueueTable.get(topic)?.get(queueId);
+  }
+
+  private *allConsumeQueues(): IterableIterator<ConsumeQueue> {
+    for (const queues of this.consumeQueueTable.values()) yield* queues.values();
+  }
+
+  /** Topics that have consume queues. */
+  topics(): string[] {
+    return [...this.consumeQueueTable.keys()];
+  }
+
+  /** Queue ids of `topic` that have a consume queue. */
+  queueIds(topic: string): number[] {
+    return [...(this.consumeQueueTable.get(topic)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  /**
+   * Reads up to `maxMsgNums` messages of a queue from logical `offset` (Java `DefaultMessageStore.getMessage`),
+   * bounded by `maxTotalMsgSize` bytes (at least one message is returned when one matches). Entries are filtered by
+   * tags code first, then by `filter.isMatchedByCommitLog`. Consecutive records are read with one pread.
+   */
+  async getMessage(
+    _group: string,
+    topic: string,
+    queueId: number,
+    offset: number,
+    maxMsgNums: number,
+    maxTotalMsgSize: number,
+    filter?: MessageFilter,
+  ): Promise<GetMessageResult> {
+    const t0 = performance.now();
+    if (this.state !== 'RUNNING') throw new Error('message store is not running');
+    const result: GetMessageResult = {
+      status: 'NO_MATCHED_LOGIC_QUEUE',
+      nextBeginOffset: 0,
+      minOffset: 0,
+      maxOffset: 0,
+      messageBuffers: [],
+      messageQueueOffsets: [],
+      bufferTotalSize: 0,
+      messageCount: 0,
+      suggestPullingFromSlave: false,
+    };
+    const cq = this.findConsumeQueue(topic, queueId);
+    if (cq) {
+      const minOffset = cq.getMinOffsetInQueue();
+      const maxOffset = cq.getMaxOffsetInQueue();
+      result.minOffset = minOffset;
+      result.maxOffset = maxOffset;
+      if (maxOffset === 0) {
+        result.status = 'NO_MESSAGE_IN_QUEUE';
+        result.nextBeginOffset = 0;
+      } else if (offset < minOffset) {
+        result.status = 'OFFSET_TOO_SMALL';
+        result.nextBeginOffset = minOffset;
+      } else if (offset === maxOffset) {
+        result.status = 'OFFSET_OVERFLOW_ONE';
+        result.nextBeginOffset = offset;
+      } else if (offset > maxOffset) {
+        result.status = 'OFFSET_OVERFLOW_BADLY';
+        result.nextBeginOffset = minOffset === 0 ? minOffset : maxOffset;
+      } else {
+        const scan = Math.max(this.config.maxFilterMessageCount, maxMsgNums);
+        const entries = await cq.getEntries(offset, scan);
+        if (!entries) {
+          result.status = 'OFFSET_FOUND_NULL';
+          result.nextBeginOffset = cq.rollNextFile(offset);
+        } else {
+          await this.collectMessages(entries, offset, maxMsgNums, maxTotalMsgSize, filter, result);
+        }
+      }
+    }
+    const ms = performance.now() - t0;
+    const s = this.stats;
+    if (result.status === 'FOUND') s.getMessageTimesTotalFound++;
+    else s.getMessageTimesTotalMiss++;
+    s.getMessageTransferedMsgCount += result.messageCount;
+    s.getLatencyTotalMs += ms;
+    if (ms > s.getLatencyMaxMs) s.getLatencyMaxMs = ms;
+    return result;
+  }
+
+  private async collectMessages(
+    entries: Buffer,
+    offset: number,
+    maxMsgNums: number,
+    maxTotalMsgSize: number,
+    filter: MessageFilter | undefined,
+    result: GetMessageResult,
+  ): Promise<void> {
+    const cl = this.commitLog;
+    let status: GetMessageStatus = 'NO_MATCHED_MESSAGE';
+    let nextPhyFileStartOffset = Number.MIN_SAFE_INTEGER;
+    const count = entries.length / CQ_STORE_UNIT_SIZE;
+    // Read-ahead: one pread covers a run of records that lie back to back in the commit log.
+    let ahead: { offset: number; buf: Buffer } | undefined;
+    let i = 0;
+    for (; i < count; i++) {
+      const e = i * CQ_STORE_UNIT_SIZE;
+      const offsetPy = Number(entries.readBigInt64BE(e));
+      const sizePy = entries.readInt32BE(e + 8);
+      const tagsCode = Number(entries.readBigInt64BE(e + 12));
+      if (nextPhyFileStartOffset !== Number.MIN_SAFE_INTEGER && offsetPy < nextPhyFileStartOffset) continue;
+      if (result.messageCount > 0 && (result.messageCount >= maxMsgNums || result.bufferTotalSize + sizePy > maxTotalMsgSize)) {
+        break;
+      }
+      if (sizePy <= 0 || sizePy === BLANK_CQ_SIZE) continue;
+      if (filter && !filter.isMatchedByConsumeQueue(tagsCode)) {
+        if (result.bufferTotalSize === 0) status = 'NO_MATCHED_MESSAGE';
+        continue;
+      }
+      let record: Buffer | undefined;
+      if (ahead && offsetPy >= ahead.offset && offsetPy + sizePy <= ahead.offset + ahead.buf.length) {
+        record = ahead.buf.subarray(offsetPy - ahead.offset, offsetPy - ahead.offset + sizePy);
+      } else {
+        let runEnd = offsetPy + sizePy;
+        const budget = Math.max(maxTotalMsgSize - result.bufferTotalSize, sizePy);
+        for (let j = i + 1; j < count && j - i < maxMsgNums - result.messageCount; j++) {
+          const o = Number(entries.readBigInt64BE(j * CQ_STORE_UNIT_SIZE));
+          const s = entries.readInt32BE(j * CQ_STORE_UNIT_SIZE + 8);
+          if (o !== runEnd || s <= 0 || s === BLANK_CQ_SIZE || runEnd + s - offsetPy > budget) break;
+          if (Math.floor(o / cl.segmentSize) !== Math.floor(offsetPy / cl.segmentSize)) break;
+          runEnd += s;
+        }
+        const buf = await cl.getData(offsetPy, runEnd - offsetPy);
+        if (buf) {
+          ahead = { offset: offsetPy, buf };
+          record = buf.subarray(0, sizePy);
+        } else if (runEnd > offsetPy + sizePy) {
+          record = await cl.getData(offsetPy, sizePy);
+        }
+      }
+      if (!record || !isWholeRecord(record, sizePy)) {
+        if (result.bufferTotalSize === 0) status = 'MESSAGE_WAS_REMOVING';
+        nextPhyFileStartOffset = cl.rollNextFile(offsetPy);
+        continue;
+      }
+      if (filter && !filter.isMatchedByCommitLog(record)) {
+        if (result.bufferTotalSize === 0) status = 'NO_MATCHED_MESSAGE';
+        continue;
+      }
+      result.messageBuffers.push(record);
+      result.messageQueueOffsets.push(offset + i);
+      result.bufferTotalSize += sizePy;
+      result.messageCount++;
+      status = 'FOUND';
+      nextPhyFileStartOffset = Number.MIN_SAFE_INTEGER;
+    }
+    result.status = status;
+    result.nextBeginOffset = offset + i;
+  }
+
+  getMaxOffsetInQueue(topic: string, queueId: number): number {
+    return this.findConsumeQueue(topic, queueId)?.getMaxOffsetInQueue() ?? 0;
+  }
+
+  getMinOffsetInQueue(topic: string, queueId: number): number {
+    return this.findConsumeQueue(topic, queueId)?.getMinOffsetInQueue() ?? -1;
+  }
+
+  /** Commit log offset of a queue entry; 0 when there is none. */
+  async getCommitLogOffsetInQueue(topic: string, queueId: number, consumeQueueOffset: number): Promise<number> {
+    const e = await this.findConsumeQueue(topic, queueId)?.getEntry(consumeQueueOffset);
+    return e ? e.offset : 0;
+  }
+
+  private async storeTimeOfEntry(cq: ConsumeQueue, index: number): Promise<number> {
+    const e = await cq.getEntry(index);
+    if (!e || e.size <= 0 || e.size === BLANK_CQ_SIZE) return -1;
+    const head = await this.commitLog.getData(e.offset, Math.min(e.size, STORE_TIMESTAMP_HEADER_BYTES));
+    if (!head || head.length < 56) return -1;
+    return readStoreTimestamp(head);
+  }
+
+  /** Store time of the message at a queue offset; -1 when unknown. */
+  async getMessageStoreTimeStamp(topic: string, queueId: number, consumeQueueOffset: number): Promise<number> {
+    const cq = this.findConsumeQueue(topic, queueId);
+    if (!cq) return -1;
+    return this.storeTimeOfEntry(cq, consumeQueueOffset);
+  }
+
+  /** Store time of the oldest message still in the queue; -1 when none. */
+  async getEarliestMessageTime(topic: string, queueId: number): Promise<number> {
+    const cq = this.findConsumeQueue(topic, queueId);
+    if (!cq) return -1;
+    return this.storeTimeOfEntry(cq, cq.getMinOffsetInQueue());
+  }
+
+  /**
+   * Queue offset for a time (Java `getOffsetInQueueByTime`): the message stored exactly then, else the nearer of its
+   * neighbours; min offset for times before the first message, the last message's offset for times after it. Binary
+   * search with one entry read and one header read per step.
+   */
+  async getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number): Promise<number> {
+    const cq = this.findConsumeQueue(topic, queueId);
+    if (!cq) return 0;
+    const min = cq.getMinOffsetInQueue();
+    const max = cq.getMaxOffsetInQueue();
+    if (max <= min) return 0;
+    let lo = min;
+    let hi = max;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const ts = await this.storeTimeOfEntry(cq, mid);
+      if (ts >= 0 && ts < timestamp) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo >= max) return max - 1;
+    const rightTs = await this.storeTimeOfEntry(cq, lo);
+    if (rightTs === timestamp || lo === min) return lo;
+    const leftTs = await this.storeTimeOfEntry(cq, lo - 1);
+    if (leftTs < 0) return lo;
+    return Math.abs(timestamp - leftTs) > Math.abs(timestamp - rightTs) ? lo : lo - 1;
+  }
+
+  /** The whole record at a commit log offset, or null (deleted, not written, or not a message). */
+  async selectOneMessageByOffset(commitLogOffset: number, size?: number): Promise<Buffer | null> {
+    let len = size;
+    if (len === undefined) {
+      const head = await this.commitLog.getData(commitLogOffset, 8);
+      if (!head) return null;
+      len = head.readInt32BE(0);
+      const magic = head.readInt32BE(4);
+      if (magic !== MessageMagicCode.V1 && magic !== MessageMagicCode.V2) return null;
+      if (len <= 0 || len > this.config.maxMessageSize + 64 * 1024) return null;
+    }
+    const buf = await this.commitLog.getData(commitLogOffset, len);
+    if (!buf || !isWholeRecord(buf, len)) return null;
+    return buf;
+  }
+
+  /** The message at a commit log offset, decoded (view by offset msgId); null when not found. */
+  async lookMessageByOffset(commitLogOffset: number, size?: number): Promise<MessageExt | null> {
+    const buf = await this.selectOneMessageByOffset(commitLogOffset, size);
+    if (!buf) return null;
+    try {
+      return decodeMessageRecord(buf, 0, { decompressBody: false });
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Messages whose key (a KEYS token or the UNIQ_KEY) is `key` and that were stored in `[begin, end]` (Java
+   * `queryMessage`), newest index entries first, at most `maxNum` (capped by `maxMsgsNumBatch`).
+   */
+  async queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
+    const limit = Math.min(maxNum, this.config.maxMsgsNumBatch);
+    const out: QueryMessageResult = { messageBuffers: [], indexLastUpdateTimestamp: 0, indexLastUpdatePhyoffset: 0 };
+    if (!this.config.messageIndexEnable) return out;
+    const r = await this.indexService.queryOffset(topic, key, limit, begin, end);
+    out.indexLastUpdateTimestamp = r.indexLastUpdateTimestamp;
+    out.indexLastUpdatePhyoffset = r.indexLastUpdatePhyoffset;
+    const offsets = [...new Set(r.phyOffsets)].sort((a, b) => a - b);
+    for (const off of offsets) {
+      if (off >= this.commitLog.writtenOffset) continue;
+      const buf = await this.selectOneMessageByOffset(off);
+      if (buf) out.messageBuffers.push(buf);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------------------------------------ info
+
+  getMinPhyOffset(): number {
+    return this.commitLog.getMinOffset();
+  }
+
+  getMaxPhyOffset(): number {
+    return this.commitLog.getMaxOffset();
+  }
+
+  /** The store's clock (ms). */
+  now(): number {
+    return Date.now();
+  }
+
+  /** Flushes the commit log now (tests, admin). */
+  async flush(): Promise<void> {
+    await this.commitLog.waitIdle();
+    await this.commitLog.flushTo(this.commitLog.writtenOffset);
+  }
+
+  /** Resolves once every written record has been dispatched to consume queues and index. */
+  async waitDispatched(): Promise<void> {
+    while (this.dispatching || this.reputFromOffset < this.commitLog.writtenOffset) {
+      if (this.dispatching) await this.dispatching;
+      else if (this.reputFromOffset < this.commitLog.writtenOffset) this.wakeupDispatch();
+      if (!this.dispatching && this.reputFromOffset < this.commitLog.writtenOffset) break;
+    }
+  }
+
+  getRuntimeInfo(): Record<string, string> {
+    const s = this.stats;
+    const avg = (total: number, n: number) => (n > 0 ? (total / n).toFixed(3) : '0');
+    return {
+      commitLogMinOffset: String(this.getMinPhyOffset()),
+      commitLogMaxOffset: String(this.getMaxPhyOffset()),
+      commitLogFlushedOffset: String(this.commitLog.flushedOffset),
+      dispatchBehindBytes: String(this.dispatchBehindBytes()),
+      putMessageTimesTotal: String(s.putMessageTimesTotal),
+      putMessageSizeTotal: String(s.putMessageSizeTotal),
+      putMessageFailedTimes: String(s.putMessageFailedTimes),
+      putMessageAverageLatencyMs: avg(s.putLatencyTotalMs, s.putMessageTimesTotal + s.putMessageFailedTimes),
+      putMessageMaxLatencyMs: s.putLatencyMaxMs.toFixed(3),
+      getMessageTimesTotalFound: String(s.getMessageTimesTotalFound),
+      getMessageTimesTotalMiss: String(s.getMessageTimesTotalMiss),
+      getMessageTransferedMsgCount: String(s.getMessageTransferedMsgCount),
+      getMessageAverageLatencyMs: avg(s.getLatencyTotalMs, s.getMessageTimesTotalFound + s.getMessageTimesTotalMiss),
+      getMessageMaxLatencyMs: s.getLatencyMaxMs.toFixed(3),
+      dispatchedMessages: String(s.dispatchedMessages),
+      commitLogDiskRatio: this.diskUsedRatio.toFixed(4),
+      diskFull: String(this.diskFull),
+      pageCacheBusy: String(this.isOSPageCacheBusy()),
+      pendingWriteBytes: String(this.commitLog.pendingWriteBytes),
+      flushDiskType: this.config.flushDiskType,
+      brokerRole: this.config.brokerRole,
+    };
+  }
+}
+
+/** Record bytes start with the expected size and a message magic code: never hand out a torn or foreign record. */
+function isWholeRecord(buf: Buffer, size: number): boolean {
+  if (buf.length < 8 || buf.length !== size) return false;
+  const magic = buf.readInt32BE(4);
+  return buf.readInt32BE(0) === size && (magic === MessageMagicCode.V1 || magic === MessageMagicCode.V2);
+}
+
+/**
+ * Batch body (protocol.md §4.7): per message int32 TOTALSIZE, int32 MAGIC, int32 BODYCRC, int32 FLAG, int32 BODYLEN,
+ * body, int16 PROPLEN, properties. Throws on any inconsistency.
+ */
+function parseBatchBody(body: Buffer): { body: Buffer; flag: number; properties: string }[] {
+  const out: { body: Buffer; flag: number; properties: string }[] = [];
+  let p = 0;
+  while (p < body.length) {
+    if (body.length - p < 22) throw new Error(`truncated batch message at byte ${p}`);
+    const total = body.readInt32BE(p);
+    const flag = body.readInt32BE(p + 12);
+    const bodyLen = body.readInt32BE(p + 16);
+    if (bodyLen < 0 || p + 20 + bodyLen + 2 > body.length) throw new Error(`bad body length ${bodyLen} at byte ${p}`);
+    const propLen = body.readInt16BE(p + 20 + bodyLen);
+    const end = p + 20 + bodyLen + 2 + propLen;
+    if (propLen < 0 || end > body.length) throw new Error(`bad properties length ${propLen} at byte ${p}`);
+    if (total !== end - p) throw new Error(`batch message TOTALSIZE ${total} does not match its ${end - p} bytes`);
+    out.push({
+      body: body.subarray(p + 20, p + 20 + bodyLen),
+      flag,
+      properties: body.toString('utf8', p + 22 + bodyLen, end),
+    });
+    p = end;
+  }
+  return out;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, v));
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fsp.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
