@@ -90,7 +90,7 @@ export function encodeBatchMessages(
 }
 
 /** Encoded size of a batch body, bytes (for the producer's max message size check). */
-export function batchEncodedSize(messages: readonly BatchMessageSource[]): number {
+export function batchEncodedSize(messages: readonly Omit<BatchMessageSource, 'flag'>[]): number {
   let total = 0;
   for (const msg of messages) {
     total +=
