@@ -1,1 +1,12 @@
-export {};
+export * from './body-json';
+export * from './perm-name';
+export * from './data-version';
+export * from './topic-config';
+export * from './register-broker-body';
+export * from './route-data';
+export * from './heartbeat-data';
+export * from './lock-batch-body';
+export * from './connection-bodies';
+export * from './offset-tables';
+export * from './subscription-group-config';
+export * from './simple-bodies';
