@@ -12,3 +12,6 @@ export * from './producer/transaction-mq-producer';
 export { MQClientInstance, MQClientManager, type ClientLogger } from './impl/mq-client-instance';
 export { type ClientOptions, wrapNamespace, withoutNamespace } from './impl/client-config';
 export { type TopicRouteData, type QueueData, type BrokerData, PermName } from './impl/mq-client-api';
+export * from './consumer/default-lite-pull-consumer';
+export * from './admin/default-mq-admin-ext';
+export { PullStatus, type PullResult } from './impl/pull-api';

@@ -15,6 +15,7 @@ import {
   encodeBatchMessages,
   encodeMessageProperties,
   isRetryTopic,
+  validateBatch,
   validateGroup,
   validateTopic,
   type MessageQueue,
@@ -354,16 +355,14 @@ export class DefaultMQProducer implements MQProducerInner {
   }
 
   private toBatch(msgs: Message[]): Message {
-    if (msgs.length === 0) throw new MQClientError('A batch needs at least one message');
-    const topic = msgs[0]!.topic;
+    validateBatch(msgs, { maxBodyBytes: this.options.maxMessageSize });
+    const topic = wrapNamespace(this.options.namespace, msgs[0]!.topic);
     for (const m of msgs) {
-      if (m.topic !== topic) throw new MQClientError('All messages of a batch must have the same topic');
-      if (m.delayTimeLevel > 0) throw new MQClientError('A batch can not contain delayed messages (TimeDelayLevel is not supported for batch)');
-      if (isRetryTopic(m.topic)) throw new MQClientError('A batch can not be sent to a retry topic');
       if (!m.getProperty(MessageConst.UNIQ_KEY)) m.putProperty(MessageConst.UNIQ_KEY, createUniqId());
-      m.topic = wrapNamespace(this.options.namespace, m.topic);
+      m.topic = topic;
     }
     const batch = new Message(topic, encodeBatchMessages(msgs));
+    batch.waitStoreMsgOK = msgs[0]!.waitStoreMsgOK;
     batch.putProperty(MessageConst.UNIQ_KEY, createUniqId());
     (batch as Message & { batchMembers?: Message[] }).batchMembers = msgs;
     return batch;
