@@ -10,15 +10,23 @@ export interface HostAddress {
   port: number;
 }
 
-const IPV4_MAPPED_PREFIX = '::ffff:';
+/** Scratch space for parsing IPv6 text (used synchronously only). */
+const SCRATCH = Buffer.alloc(16);
+
+function isMappedIPv4(buf: Buffer, offset: number): boolean {
+  if (buf[offset + 10] !== 0xff || buf[offset + 11] !== 0xff) return false;
+  for (let i = 0; i < 10; i++) if (buf[offset + i] !== 0) return false;
+  return true;
+}
 
 /**
- * Number of address bytes a host takes in a record: 4 for IPv4 (also IPv4-mapped IPv6 such as `::ffff:127.0.0.1`,
- * which Java turns into an `Inet4Address`), else 16.
+ * Number of address bytes a host takes in a record: 4 for IPv4 (also IPv4-mapped IPv6 such as `::ffff:127.0.0.1` or
+ * `::ffff:7f00:1`, which Java turns into an `Inet4Address`), else 16. Throws MQClientError for text that is not an IP.
  */
 export function hostAddressLength(address: string): 4 | 16 {
   if (address.indexOf(':') < 0) return 4;
-  return ipv4MappedTail(address) === undefined ? 16 : 4;
+  writeIPv6(SCRATCH, 0, address);
+  return isMappedIPv4(SCRATCH, 0) ? 4 : 16;
 }
 
 /** Whether the address is stored as 16 bytes (a real IPv6 address). */
@@ -26,29 +34,20 @@ export function isIPv6Address(address: string): boolean {
   return hostAddressLength(address) === 16;
 }
 
-function ipv4MappedTail(address: string): string | undefined {
-  if (address.length > IPV4_MAPPED_PREFIX.length && address.slice(0, 7).toLowerCase() === IPV4_MAPPED_PREFIX) {
-    const tail = address.slice(7);
-    if (tail.indexOf(':') < 0 && tail.indexOf('.') > 0) return tail;
-  }
-  return undefined;
-}
-
 /** The text form a decoded host has: dotted IPv4, or IPv6 as Java `getHostAddress` (`2001:db8:0:0:0:0:0:10`). */
 export function normalizeHostAddress(address: string): string {
-  const mapped = ipv4MappedTail(address);
-  if (mapped !== undefined) return mapped;
   if (address.indexOf(':') < 0) return address;
-  const bytes = Buffer.allocUnsafe(16);
-  writeIPv6(bytes, 0, address);
-  return readHostAddress(bytes, 0, 16);
+  writeIPv6(SCRATCH, 0, address);
+  return readHostAddress(SCRATCH, 0, 16);
 }
 
 /** `127.0.0.1:10911`, or `[2001:db8:0:0:0:0:0:10]:10911` for IPv6. */
 export function hostToString(host: HostAddress): string {
   if (host.address.indexOf(':') < 0) return `${host.address}:${host.port}`;
-  const mapped = ipv4MappedTail(host.address);
-  return mapped === undefined ? `[${host.address}]:${host.port}` : `${mapped}:${host.port}`;
+  writeIPv6(SCRATCH, 0, host.address);
+  return isMappedIPv4(SCRATCH, 0)
+    ? `${readHostAddress(SCRATCH, 0, 16)}:${host.port}`
+    : `[${host.address}]:${host.port}`;
 }
 
 /**
@@ -84,9 +83,13 @@ export function parseHostString(text: string): HostAddress {
  */
 export function writeHostAddress(buf: Buffer, offset: number, address: string): number {
   if (address.indexOf(':') < 0) return writeIPv4(buf, offset, address, address);
-  const mapped = ipv4MappedTail(address);
-  if (mapped !== undefined) return writeIPv4(buf, offset, mapped, address);
-  return writeIPv6(buf, offset, address);
+  writeIPv6(SCRATCH, 0, address);
+  if (isMappedIPv4(SCRATCH, 0)) {
+    SCRATCH.copy(buf, offset, 12, 16);
+    return offset + 4;
+  }
+  SCRATCH.copy(buf, offset, 0, 16);
+  return offset + 16;
 }
 
 function invalidAddress(address: string): MQClientError {
@@ -160,9 +163,8 @@ function writeIPv6(buf: Buffer, offset: number, original: string): number {
  */
 export function readHostAddress(buf: Buffer, offset: number, length: 4 | 16): string {
   if (length === 4) return `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
-  let mapped = buf[offset + 10] === 0xff && buf[offset + 11] === 0xff;
-  for (let i = 0; mapped && i < 10; i++) if (buf[offset + i] !== 0) mapped = false;
-  if (mapped) return `${buf[offset + 12]}.${buf[offset + 13]}.${buf[offset + 14]}.${buf[offset + 15]}`;
+  if (isMappedIPv4(buf, offset))
+    return `${buf[offset + 12]}.${buf[offset + 13]}.${buf[offset + 14]}.${buf[offset + 15]}`;
   let out = '';
   for (let i = 0; i < 16; i += 2) {
     if (i > 0) out += ':';

@@ -6,3 +6,4 @@ export * from './message';
 export * from './compression';
 export * from './message-decoder';
 export * from './message-batch';
+export * from './message-id';

@@ -87,10 +87,13 @@ describe('host addresses', () => {
     expect(buf.subarray(0, 4).toString('hex')).toBe('0a010203');
     writeHostAddress(buf, 0, '::');
     expect(readHostAddress(buf, 0, 16)).toBe('0:0:0:0:0:0:0:0');
-    writeHostAddress(buf, 0, '::ffff:1.2.3.4'.replace('::ffff:', '0:0:0:0:0:ffff:'));
-    expect(readHostAddress(buf, 0, 16)).toBe('1.2.3.4');
+    expect(writeHostAddress(buf, 0, '0:0:0:0:0:ffff:7f00:1')).toBe(4);
+    expect(buf.subarray(0, 4).toString('hex')).toBe('7f000001');
+    expect(readHostAddress(Buffer.from('00000000000000000000ffff01020304', 'hex'), 0, 16)).toBe('1.2.3.4');
     expect(normalizeHostAddress('::1')).toBe('0:0:0:0:0:0:0:1');
     expect(normalizeHostAddress('::FFFF:127.0.0.1')).toBe('127.0.0.1');
+    expect(normalizeHostAddress('::ffff:7f00:1')).toBe('127.0.0.1');
+    expect(hostToString({ address: '::ffff:7f00:1', port: 2 })).toBe('127.0.0.1:2');
   });
 
   it('rejects text that is not an IP address', () => {
