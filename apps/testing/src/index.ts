@@ -1,1 +1,1 @@
-export {};
+export * from './rocketmq-testing.module';

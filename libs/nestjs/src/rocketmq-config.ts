@@ -45,8 +45,15 @@ export class RocketMQConfig {
     return new RocketMQConfig(options, source, properties);
   }
 
-  /** Options merged into every client the module creates. */
+  /**
+   * Options merged into every client the module creates: `rocketmq.client-options` (an object, e.g. from the testing
+   * module), then the module's `clientOptions`.
+   */
   get clientOptions(): Record<string, unknown> {
-    return this.options.clientOptions ?? {};
+    const fromSource = this.source.get('rocketmq.client-options');
+    return {
+      ...(fromSource && typeof fromSource === 'object' ? (fromSource as Record<string, unknown>) : {}),
+      ...this.options.clientOptions,
+    };
   }
 }

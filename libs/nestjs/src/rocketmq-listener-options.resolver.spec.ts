@@ -35,7 +35,11 @@ describe('resolveListenerOptions', () => {
 
   it('resolves placeholders in strings and numbers', () => {
     const o = resolveListenerOptions(
-      { consumerGroup: '${app.group:fallback-group}', topic: '${app.topic}', consumeThreadMax: '${app.threads}' as unknown as number },
+      {
+        consumerGroup: '${app.group:fallback-group}',
+        topic: '${app.topic}',
+        consumeThreadMax: '${app.threads}' as unknown as number,
+      },
       source,
       'L',
     );
@@ -46,7 +50,11 @@ describe('resolveListenerOptions', () => {
 
   it('rejects ORDERLY with BROADCASTING at start', () => {
     expect(() =>
-      resolveListenerOptions({ consumerGroup: 'g', topic: 't', consumeMode: 'ORDERLY', messageModel: 'BROADCASTING' }, source, 'OrderedFan'),
+      resolveListenerOptions(
+        { consumerGroup: 'g', topic: 't', consumeMode: 'ORDERLY', messageModel: 'BROADCASTING' },
+        source,
+        'OrderedFan',
+      ),
     ).toThrow(/OrderedFan: consumeMode ORDERLY is not supported with messageModel BROADCASTING/);
   });
 

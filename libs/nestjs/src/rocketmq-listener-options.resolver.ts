@@ -47,7 +47,9 @@ export function resolveListenerOptions(
     const v = merged[k];
     const n = typeof v === 'string' ? Number(v.trim()) : v;
     if (typeof n !== 'number' || !Number.isInteger(n)) {
-      throw new RocketMQConfigurationError(`@RocketMQMessageListener(${k}) of ${className} must be an integer, got ${JSON.stringify(v)}`);
+      throw new RocketMQConfigurationError(
+        `@RocketMQMessageListener(${k}) of ${className} must be an integer, got ${JSON.stringify(v)}`,
+      );
     }
     merged[k] = n;
   }
@@ -61,7 +63,7 @@ export function resolveListenerOptions(
   const oneOf = (attr: keyof ResolvedListenerOptions, allowed: readonly string[]) => {
     if (!allowed.includes(o[attr] as string)) {
       throw new RocketMQConfigurationError(
-        `@RocketMQMessageListener(${attr}) of ${className} must be one of ${allowed.join(', ')}, got "${String(o[attr])}"`,
+        `@RocketMQMessageListener(${attr}) of ${className} must be one of ${allowed.join(', ')}, got ${JSON.stringify(o[attr])}`,
       );
     }
   };

@@ -3,14 +3,30 @@ import {
   ConsumeConcurrentlyStatus,
   ConsumeOrderlyStatus,
   DefaultMQPushConsumer,
+  DefaultMQProducer,
   MessageSelector,
-  createReplyMessage,
+  type ConsumeConcurrentlyContext,
+  type ConsumeOrderlyContext,
 } from '@rocketnest/client';
-import { MessageConst, MessageExt } from '@rocketnest/common';
+import { Message, MessageConst, MessageExt } from '@rocketnest/common';
 import { validate, type ValidatorOptions } from 'class-validator';
-import { ConsumeMode, RAW_MESSAGE, type ResolvedListenerOptions } from './decorators/rocketmq-message-listener.decorator';
+import {
+  ConsumeMode,
+  RAW_MESSAGE,
+  type ResolvedListenerOptions,
+} from './decorators/rocketmq-message-listener.decorator';
 import { MessageConversionError, MessageValidationError } from './rocketmq.errors';
-import type { RocketMQMessageConverter, PayloadType } from './rocketmq-message-converter';
+import type { RocketMQMessageConverter } from './rocketmq-message-converter';
+
+/** User property carrying why a message was dead-lettered without retries. */
+export const DLQ_REASON_PROPERTY = 'RN_DLQ_REASON';
+
+/** Property values must not hold the 0x01/0x02 separators (or other control characters). */
+function printable(text: string): string {
+  let out = '';
+  for (const ch of text) out += ch.charCodeAt(0) < 0x20 ? ' ' : ch;
+  return out;
+}
 
 /** Container lifecycle, published for the health indicator. */
 export type ListenerContainerState = 'CREATED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'START_FAILED';
@@ -41,6 +57,8 @@ export class DefaultRocketMQListenerContainer {
   private readonly pipes: PipeTransform[];
   private startPromise: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
+  /** Sends replies and dead letters; created on first need, shut down with the container. */
+  private helperProducer: Promise<DefaultMQProducer> | undefined;
 
   constructor(
     /** `<ListenerClass>` plus group and topic, unique per app. */
@@ -50,9 +68,7 @@ export class DefaultRocketMQListenerContainer {
     private readonly deps: ListenerContainerDeps,
   ) {
     this.logger = new Logger(`RocketMQListenerContainer:${options.consumerGroup}`);
-    this.pipes = (options.pipes ?? []).map((p) =>
-      typeof p === 'function' ? new (p as Type<PipeTransform>)() : p,
-    );
+    this.pipes = (options.pipes ?? []).map((p) => (typeof p === 'function' ? new p() : p));
     const o = options;
     this.consumer = new DefaultMQPushConsumer({
       ...deps.clientOptions,
@@ -65,26 +81,26 @@ export class DefaultRocketMQListenerContainer {
       consumeFromWhere: o.consumeFromWhere,
       consumeTimestamp: o.consumeTimestamp,
       consumeThreadMax: o.consumeThreadMax,
-      consumeThreadMin: o.consumeThreadNumber,
       consumeMessageBatchMaxSize: o.consumeMessageBatchMaxSize,
       pullBatchSize: o.pullBatchSize,
       pullInterval: o.pullInterval,
       maxReconsumeTimes: o.maxReconsumeTimes,
       consumeTimeout: o.consumeTimeout,
       suspendCurrentQueueTimeMillis: o.suspendCurrentQueueTimeMillis,
-      delayLevelWhenNextConsume: o.delayLevelWhenNextConsume,
       awaitTerminationMillisWhenShutdown: o.awaitTerminationMillisWhenShutdown,
       accessKey: o.accessKey || undefined,
       secretKey: o.secretKey || undefined,
     });
     this.consumer.subscribe(
       o.topic,
-      o.selectorType === 'SQL92' ? MessageSelector.bySql(o.selectorExpression) : MessageSelector.byTag(o.selectorExpression),
+      o.selectorType === 'SQL92'
+        ? MessageSelector.bySql(o.selectorExpression)
+        : MessageSelector.byTag(o.selectorExpression),
     );
     if (o.consumeMode === ConsumeMode.ORDERLY) {
       this.consumer.registerMessageListener({
         kind: 'orderly',
-        consumeMessage: async (msgs: MessageExt[], context: { suspendCurrentQueueTimeMillis?: number }) => {
+        consumeMessage: async (msgs: MessageExt[], context: ConsumeOrderlyContext) => {
           for (const msg of msgs) {
             const ok = await this.track(this.consumeOne(msg));
             if (!ok) {
@@ -97,7 +113,7 @@ export class DefaultRocketMQListenerContainer {
       });
     } else {
       this.consumer.registerMessageListener({
-        consumeMessage: async (msgs: MessageExt[], context: { delayLevelWhenNextConsume?: number }) => {
+        consumeMessage: async (msgs: MessageExt[], context: ConsumeConcurrentlyContext) => {
           for (const msg of msgs) {
             const ok = await this.track(this.consumeOne(msg));
             if (!ok) {
@@ -131,7 +147,9 @@ export class DefaultRocketMQListenerContainer {
       try {
         await this.consumer.start();
         this._state = 'RUNNING';
-        this.logger.log(`Listening on ${this.options.topic} (${this.options.selectorType} ${this.options.selectorExpression}, ${this.options.consumeMode}, ${this.options.messageModel})`);
+        this.logger.log(
+          `Listening on ${this.options.topic} (${this.options.selectorType} ${this.options.selectorExpression}, ${this.options.consumeMode}, ${this.options.messageModel})`,
+        );
       } catch (err) {
         this._state = 'START_FAILED';
         throw err;
@@ -153,6 +171,9 @@ export class DefaultRocketMQListenerContainer {
         await this.consumer.shutdown();
         if (this.inFlight.size > 0) await this.drain(this.options.awaitTerminationMillisWhenShutdown);
       } finally {
+        const helper = this.helperProducer;
+        this.helperProducer = undefined;
+        if (helper) await helper.then((p) => p.shutdown()).catch(() => undefined);
         this._state = 'STOPPED';
       }
     })();
@@ -200,10 +221,12 @@ export class DefaultRocketMQListenerContainer {
     if (type === RAW_MESSAGE || type === MessageExt) return msg;
     let value: unknown;
     try {
-      value = this.deps.converter.fromBody(msg.body, type as PayloadType | undefined);
+      value = this.deps.converter.fromBody(msg.body, type);
     } catch (err) {
       if (err instanceof MessageConversionError) throw err;
-      throw new MessageConversionError(`Cannot convert message ${msg.msgId}: ${(err as Error).message}`, { cause: err });
+      throw new MessageConversionError(`Cannot convert message ${msg.msgId}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     const metatype = type as Type | undefined;
     if (this.options.validate && typeof type === 'function' && value !== null && typeof value === 'object') {
@@ -211,7 +234,10 @@ export class DefaultRocketMQListenerContainer {
       const errors = await validate(value, validatorOptions);
       if (errors.length > 0) {
         const reasons = errors.map((e) => Object.values(e.constraints ?? { [e.property]: 'invalid' }).join(', '));
-        throw new MessageValidationError(`${metatype?.name ?? 'payload'} failed validation: ${reasons.join('; ')}`, errors);
+        throw new MessageValidationError(
+          `${metatype?.name ?? 'payload'} failed validation: ${reasons.join('; ')}`,
+          errors,
+        );
       }
     }
     for (const pipe of this.pipes) {
@@ -220,17 +246,57 @@ export class DefaultRocketMQListenerContainer {
       } catch (err) {
         const response = (err as { getResponse?: () => unknown }).getResponse?.();
         const detail = response && typeof response === 'object' ? JSON.stringify(response) : (err as Error).message;
-        throw new MessageValidationError(`${metatype?.name ?? 'payload'} was rejected by ${pipe.constructor.name}: ${detail}`, response ?? err);
+        throw new MessageValidationError(
+          `${metatype?.name ?? 'payload'} was rejected by ${pipe.constructor.name}: ${detail}`,
+          response ?? err,
+        );
       }
     }
     return value;
   }
 
-  /** A payload that can never be handled: log why and move it to `%DLQ%<group>` instead of retrying forever. */
+  private getHelperProducer(): Promise<DefaultMQProducer> {
+    this.helperProducer ??= (async () => {
+      const group = `RN_INNER_PRODUCER_${this.consumer.groupName}`.replace(/[^%|a-zA-Z0-9_-]/g, '_').slice(0, 120);
+      const producer = new DefaultMQProducer({
+        ...this.deps.clientOptions,
+        ...this.options.clientOptions,
+        producerGroup: group,
+        namesrvAddr: this.options.nameServer,
+        instanceName: this.options.instanceName,
+        retryTimesWhenSendFailed: 1,
+      });
+      await producer.start();
+      return producer;
+    })();
+    const pending = this.helperProducer;
+    pending.catch(() => {
+      if (this.helperProducer === pending) this.helperProducer = undefined;
+    });
+    return pending;
+  }
+
+  /**
+   * A payload that can never be handled: log why and move it to `%DLQ%<group>` instead of retrying forever. It is
+   * re-sent to the group's retry topic with RECONSUME_TIME above MAX_RECONSUME_TIMES, which the broker routes to the
+   * DLQ (Java's orderly consumer moves exhausted messages the same way); the reason travels as property
+   * `RN_DLQ_REASON`.
+   */
   private async deadLetter(msg: MessageExt, err: unknown): Promise<boolean> {
     const reason = (err as Error)?.message ?? String(err);
     try {
-      await this.consumer.sendMessageBack(msg, -1);
+      const producer = await this.getHelperProducer();
+      const letter = new Message(`%RETRY%${this.consumer.groupName}`, msg.body);
+      letter.flag = msg.flag;
+      for (const [k, v] of Object.entries(msg.properties)) letter.putProperty(k, v);
+      letter.clearProperty(MessageConst.DELAY);
+      letter.clearProperty(MessageConst.TRAN_MSG);
+      letter.putProperty(MessageConst.ORIGIN_MESSAGE_ID, msg.getProperty(MessageConst.ORIGIN_MESSAGE_ID) ?? msg.msgId);
+      letter.putProperty(MessageConst.RETRY_TOPIC, msg.getProperty(MessageConst.RETRY_TOPIC) ?? msg.topic);
+      letter.putProperty(MessageConst.RECONSUME_TIME, '1');
+      letter.putProperty(MessageConst.MAX_RECONSUME_TIMES, '0');
+      letter.putUserProperty(DLQ_REASON_PROPERTY, printable(reason).slice(0, 1000));
+      await producer.send(letter);
       this.logger.error(`Message ${msg.msgId} on ${msg.topic} sent to %DLQ%${this.options.consumerGroup}: ${reason}`);
       return true;
     } catch (sendErr) {
@@ -248,8 +314,8 @@ export class DefaultRocketMQListenerContainer {
   private async reply(request: MessageExt, result: unknown): Promise<void> {
     try {
       const body = this.deps.converter.toBody(result);
-      const replyMsg = createReplyMessage(request, body);
-      await this.consumer.sendReply(replyMsg, this.options.replyTimeout);
+      const producer = await this.getHelperProducer();
+      await producer.sendReply(request, body, { timeoutMs: this.options.replyTimeout });
     } catch (err) {
       this.logger.error(`Consumer replies message failed for ${request.msgId}: ${(err as Error).message}`);
     }

@@ -38,7 +38,10 @@ export class DefaultRocketMQMessageConverter implements RocketMQMessageConverter
     if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     if (typeof payload === 'string') return Buffer.from(payload, 'utf8');
     try {
-      const plain = typeof payload === 'object' && !Array.isArray(payload) && !isPlainObject(payload) ? instanceToPlain(payload) : payload;
+      const plain =
+        typeof payload === 'object' && !Array.isArray(payload) && !isPlainObject(payload)
+          ? instanceToPlain(payload)
+          : payload;
       const json = JSON.stringify(plain);
       if (json === undefined) throw new Error(`${typeof payload} has no JSON form`);
       return Buffer.from(json, 'utf8');
@@ -64,7 +67,9 @@ export class DefaultRocketMQMessageConverter implements RocketMQMessageConverter
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new MessageConversionError(`Cannot convert the message body to ${type.name}: it is not JSON`, { cause: err });
+      throw new MessageConversionError(`Cannot convert the message body to ${type.name}: it is not JSON`, {
+        cause: err,
+      });
     }
     if (type === (Number as unknown as PayloadType) || type === (Boolean as unknown as PayloadType)) return parsed;
     if (type === (Array as unknown as PayloadType)) {

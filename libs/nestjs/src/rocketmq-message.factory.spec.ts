@@ -51,7 +51,11 @@ describe('createRocketMessage', () => {
     expect(msg.getProperty(MessageConst.DELAY)).toBeUndefined();
     expect(msg.getProperty('FLAG')).toBeUndefined();
 
-    const prefixed = createRocketMessage('t:tag', new RocketMQMessage('y', { rocketmq_KEYS: 'pk', TAGS: 'ignored' }), converter);
+    const prefixed = createRocketMessage(
+      't:tag',
+      new RocketMQMessage('y', { rocketmq_KEYS: 'pk', TAGS: 'ignored' }),
+      converter,
+    );
     expect(prefixed.keys).toBe('pk');
     expect(prefixed.tags).toBe('tag');
   });
@@ -63,7 +67,13 @@ describe('createRocketMessage', () => {
 
 describe('toRocketMQMessage', () => {
   it('exposes rocketmq_-prefixed headers and user properties', () => {
-    const ext = new MessageExt({ topic: 'orders', body: Buffer.from('b'), queueId: 2, msgId: 'ID1', reconsumeTimes: 0 });
+    const ext = new MessageExt({
+      topic: 'orders',
+      body: Buffer.from('b'),
+      queueId: 2,
+      msgId: 'ID1',
+      reconsumeTimes: 0,
+    });
     ext.setTags('created');
     ext.setKeys('k');
     ext.putUserProperty('tenant', 'acme');

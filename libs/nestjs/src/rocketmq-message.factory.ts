@@ -15,6 +15,12 @@ export function parseDestination(destination: string): { topic: string; tags: st
   return { topic, tags: tags === undefined || tags.length === 0 ? undefined : tags };
 }
 
+function str(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
 /** Headers that become message fields, never user properties. */
 const RESERVED_HEADERS = new Set<string>([
   'FLAG',
@@ -45,11 +51,11 @@ export function createRocketMessage(
   }
   const msg = new Message(topic, body);
   const headerTags = headers[RocketMQHeaders.TAGS] ?? headers[toRocketHeaderKey(RocketMQHeaders.TAGS)];
-  const finalTags = tags ?? (headerTags === undefined || headerTags === null ? undefined : String(headerTags));
+  const finalTags = tags ?? (headerTags === undefined || headerTags === null ? undefined : str(headerTags));
   if (finalTags) msg.setTags(finalTags);
   const keys = headers[RocketMQHeaders.KEYS] ?? headers[toRocketHeaderKey(RocketMQHeaders.KEYS)];
   if (keys !== undefined && keys !== null && keys !== '') {
-    msg.setKeys(Array.isArray(keys) ? keys.map(String) : String(keys));
+    msg.setKeys(Array.isArray(keys) ? keys.map(str) : str(keys));
   }
   const flag = headers.FLAG;
   if (flag !== undefined) {
@@ -57,12 +63,12 @@ export function createRocketMessage(
     if (Number.isInteger(n)) msg.flag = n;
   }
   const wait = headers.WAIT_STORE_MSG_OK;
-  if (wait !== undefined) msg.setWaitStoreMsgOK(String(wait) !== 'false');
+  if (wait !== undefined) msg.setWaitStoreMsgOK(str(wait) !== 'false');
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || value === null) continue;
     if (RESERVED_HEADERS.has(name) || SYSTEM_PROPERTY_KEYS.has(name)) continue;
     if (name === RocketMQHeaders.KEYS || name === RocketMQHeaders.TAGS) continue;
-    msg.putUserProperty(name, typeof value === 'string' ? value : JSON.stringify(value));
+    msg.putUserProperty(name, str(value));
   }
   return msg;
 }

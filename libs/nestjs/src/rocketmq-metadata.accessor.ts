@@ -9,19 +9,19 @@ import type { RocketMQTransactionListenerOptions } from './decorators/rocketmq-t
 export class RocketMQMetadataAccessor {
   constructor(private readonly reflector: Reflector) {}
 
-  isMessageListener(target: Type | Function | undefined): boolean {
+  isMessageListener(target: Type | undefined): boolean {
     return !!target && !!this.getMessageListenerMetadata(target);
   }
 
-  getMessageListenerMetadata(target: Type | Function): RocketMQMessageListenerOptions | undefined {
+  getMessageListenerMetadata(target: Type): RocketMQMessageListenerOptions | undefined {
     return this.reflector.get<RocketMQMessageListenerOptions | undefined>(ROCKETMQ_MESSAGE_LISTENER_METADATA, target);
   }
 
-  isTransactionListener(target: Type | Function | undefined): boolean {
+  isTransactionListener(target: Type | undefined): boolean {
     return !!target && !!this.getTransactionListenerMetadata(target);
   }
 
-  getTransactionListenerMetadata(target: Type | Function): Required<RocketMQTransactionListenerOptions> | undefined {
+  getTransactionListenerMetadata(target: Type): Required<RocketMQTransactionListenerOptions> | undefined {
     return this.reflector.get<Required<RocketMQTransactionListenerOptions> | undefined>(
       ROCKETMQ_TRANSACTION_LISTENER_METADATA,
       target,

@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  type Type,
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -60,14 +61,14 @@ export class RocketMQListenerExplorer implements OnModuleInit, OnApplicationBoot
       }
     }
     for (const wrapper of providers) {
-      const metatype = (wrapper.metatype ?? undefined) as Function | undefined;
+      const metatype = (wrapper.metatype ?? undefined) as Type | undefined;
       if (!metatype || wrapper.inject) continue; // factory providers carry no class decorators
       if (this.accessor.isMessageListener(metatype)) this.addListener(wrapper, metatype);
       if (this.accessor.isTransactionListener(metatype)) this.addTransactionListener(wrapper, metatype);
     }
   }
 
-  private addListener(wrapper: InstanceWrapper, metatype: Function): void {
+  private addListener(wrapper: InstanceWrapper, metatype: Type): void {
     const className = metatype.name;
     if (!wrapper.isDependencyTreeStatic() || wrapper.isTransient) {
       this.logger.warn(
@@ -102,7 +103,7 @@ export class RocketMQListenerExplorer implements OnModuleInit, OnApplicationBoot
     this.containers.set(name, container);
   }
 
-  private addTransactionListener(wrapper: InstanceWrapper, metatype: Function): void {
+  private addTransactionListener(wrapper: InstanceWrapper, metatype: Type): void {
     const className = metatype.name;
     const instance = wrapper.instance as Partial<RocketMQLocalTransactionListener> | undefined;
     if (

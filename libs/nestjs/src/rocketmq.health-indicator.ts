@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthCheckError, HealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
-import { DefaultMQAdminExt } from '@rocketnest/client';
+import { MQClientInstance } from '@rocketnest/client';
 import { createConnection } from 'node:net';
 import { RocketMQConfig } from './rocketmq-config';
 import { RocketMQListenerExplorer } from './rocketmq.explorer';
@@ -30,7 +30,7 @@ export interface RocketMQHealthDetail {
  */
 @Injectable()
 export class RocketMQHealthIndicator extends HealthIndicator implements OnApplicationShutdown {
-  private admin: DefaultMQAdminExt | undefined;
+  private admin: MQClientInstance | undefined;
   private adminStart: Promise<void> | undefined;
 
   constructor(
@@ -73,7 +73,7 @@ export class RocketMQHealthIndicator extends HealthIndicator implements OnApplic
           return;
         }
         try {
-          entry.lag = await this.lagOf(c.options.consumerGroup, timeoutMs);
+          entry.lag = await this.lagOf(c.consumer.groupName, c.options.topic, timeoutMs);
         } catch (err) {
           entry.error = `lag unknown: ${(err as Error).message}`;
         }
@@ -82,22 +82,41 @@ export class RocketMQHealthIndicator extends HealthIndicator implements OnApplic
     return { nameServer, producers, listeners };
   }
 
-  private async lagOf(group: string, timeoutMs: number): Promise<number> {
-    const admin = await this.getAdmin();
-    const stats = await withTimeout(admin.examineConsumeStats(group), timeoutMs, `consume stats of ${group}`);
-    let lag = 0;
-    for (const wrapper of Object.values(stats.offsetTable)) {
-      lag += Math.max(0, Number(wrapper.brokerOffset) - Number(wrapper.consumerOffset));
-    }
-    return lag;
+  /**
+   * Messages of `topic` stored but not yet consumed by `group` (Java `ConsumeStats.computeTotalDiff`): for each queue
+   * with a committed offset, broker max offset minus consumer offset. Asks the name server for the route and each
+   * broker for offsets.
+   */
+  private async lagOf(group: string, topic: string, timeoutMs: number): Promise<number> {
+    const client = await this.getClient();
+    const work = async (): Promise<number> => {
+      const route = await client.api.getTopicRouteInfo(topic, timeoutMs);
+      if (!route) return 0;
+      let lag = 0;
+      for (const qd of route.queueDatas) {
+        const broker = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);
+        const addr = broker?.brokerAddrs.get(0) ?? (broker ? [...broker.brokerAddrs.values()][0] : undefined);
+        if (!addr) continue;
+        for (let queueId = 0; queueId < qd.readQueueNums; queueId++) {
+          const mq = { topic, brokerName: qd.brokerName, queueId };
+          const consumed = await client.api.queryConsumerOffset(addr, group, mq, timeoutMs);
+          if (consumed === undefined) continue;
+          const max = await client.api.getMaxOffset(addr, mq, timeoutMs);
+          lag += Math.max(0, max - consumed);
+        }
+      }
+      return lag;
+    };
+    return withTimeout(work(), timeoutMs * 2, `lag of ${group} on ${topic}`);
   }
 
-  private async getAdmin(): Promise<DefaultMQAdminExt> {
+  private async getClient(): Promise<MQClientInstance> {
     if (!this.admin) {
-      this.admin = new DefaultMQAdminExt({
+      // A private client (not shared through MQClientManager): it registers no producer or consumer.
+      this.admin = new MQClientInstance({
         ...this.config.clientOptions,
         namesrvAddr: this.config.properties.nameServer,
-        adminExtGroup: 'rocketnest_health_admin',
+        instanceName: `rocketnest-health-${process.pid}`,
       });
       this.adminStart = this.admin.start();
     }
@@ -111,7 +130,10 @@ export class RocketMQHealthIndicator extends HealthIndicator implements OnApplic
   ): Promise<RocketMQHealthDetail['nameServer']> {
     if (!address) return { address, reachable: false, error: 'rocketmq.name-server is not set' };
     const errors: string[] = [];
-    for (const addr of address.split(';').map((a) => a.trim()).filter(Boolean)) {
+    for (const addr of address
+      .split(';')
+      .map((a) => a.trim())
+      .filter(Boolean)) {
       try {
         await tcpProbe(addr, timeoutMs);
         return { address, reachable: true };
@@ -128,6 +150,7 @@ export class RocketMQHealthIndicator extends HealthIndicator implements OnApplic
     if (admin) {
       await this.adminStart?.catch(() => undefined);
       await admin.shutdown();
+      this.adminStart = undefined;
     }
   }
 }

@@ -92,7 +92,9 @@ describe('resolveRocketMQProperties', () => {
   it('names the key and the bad value when a number is not a number', () => {
     const source = mapSource({ 'rocketmq.producer.send-message-timeout': 'soon' });
     expect(() => resolveRocketMQProperties(source)).toThrow(RocketMQConfigurationError);
-    expect(() => resolveRocketMQProperties(source)).toThrow(/rocketmq\.producer\.send-message-timeout.*integer.*"soon"/);
+    expect(() => resolveRocketMQProperties(source)).toThrow(
+      /rocketmq\.producer\.send-message-timeout.*integer.*"soon"/,
+    );
   });
 
   it('rejects an unknown message model', () => {

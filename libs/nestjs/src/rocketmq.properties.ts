@@ -277,8 +277,7 @@ export function resolveRocketMQProperties(source: RocketMQPropertySource): Rocke
     }
   }
   const listeners = source.get('rocketmq.consumer.listeners');
-  (out.consumer as Record<string, unknown>).listeners =
-    listeners && typeof listeners === 'object' ? (listeners as Record<string, Record<string, boolean>>) : {};
+  (out.consumer as Record<string, unknown>).listeners = listeners && typeof listeners === 'object' ? listeners : {};
   return out as unknown as RocketMQProperties;
 }
 
@@ -289,7 +288,8 @@ export function resolveRocketMQProperties(source: RocketMQPropertySource): Rocke
 export function isListenerEnabled(source: RocketMQPropertySource, group: string, topic: string): boolean {
   const map = source.get('rocketmq.consumer.listeners');
   let value: unknown;
-  if (map && typeof map === 'object') value = (map as Record<string, Record<string, unknown> | undefined>)[group]?.[topic];
+  if (map && typeof map === 'object')
+    value = (map as Record<string, Record<string, unknown> | undefined>)[group]?.[topic];
   value ??= source.get(`rocketmq.consumer.listeners.${group}.${topic}`);
   return !(value === false || value === 'false');
 }

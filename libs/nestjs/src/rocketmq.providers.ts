@@ -89,14 +89,12 @@ export function withCoreProviders(
       inject: [RocketMQConfig, ROCKETMQ_MESSAGE_CONVERTER],
     },
     { provide: getRocketMQTemplateToken(), useExisting: RocketMQTemplate },
-    ...templates.map(
-      (t): Provider => ({
-        provide: getRocketMQTemplateToken(t.name),
-        useFactory: (c: RocketMQConfig, converter: RocketMQMessageConverter) =>
-          new RocketMQTemplate(extraTemplateSettings(c, t), converter),
-        inject: [RocketMQConfig, ROCKETMQ_MESSAGE_CONVERTER],
-      }),
-    ),
+    ...templates.map((t): Provider => ({
+      provide: getRocketMQTemplateToken(t.name),
+      useFactory: (c: RocketMQConfig, converter: RocketMQMessageConverter) =>
+        new RocketMQTemplate(extraTemplateSettings(c, t), converter),
+      inject: [RocketMQConfig, ROCKETMQ_MESSAGE_CONVERTER],
+    })),
     RocketMQMetadataAccessor,
     RocketMQListenerExplorer,
     RocketMQHealthIndicator,

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
-  DefaultLitePullConsumer,
-  DefaultMQProducer,
+  DefaultMQPushConsumer,
   LocalTransactionState,
   MessageSelector,
   SelectMessageQueueByHash,
@@ -28,7 +27,7 @@ export interface SendCallback {
   onException(error: Error): void;
 }
 
-/** A payload, or a {@link RocketMQMessage} carrying headers. */
+/** A payload, a {@link RocketMQMessage} carrying headers, or (for batch sends) an array of either. */
 export type Payload = unknown;
 
 /** rocketmq-spring `DelayMode`. */
@@ -66,7 +65,9 @@ function toLocalTransactionState(state: unknown): LocalTransactionState {
 export class RocketMQTemplate {
   private readonly logger: Logger;
   private readonly producer: TransactionMQProducer | undefined;
-  private readonly consumer: DefaultLitePullConsumer | undefined;
+  private readonly consumer: DefaultMQPushConsumer | undefined;
+  private consumerIterator: AsyncIterator<MessageExt> | undefined;
+  private pendingNext: Promise<IteratorResult<MessageExt>> | undefined;
   private transactionListener: RocketMQLocalTransactionListener | undefined;
   private startPromise: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -106,7 +107,9 @@ export class RocketMQTemplate {
     }
     const c = settings.pullConsumer;
     if (c?.group && c.topic) {
-      this.consumer = new DefaultLitePullConsumer({
+      // rocketmq-spring uses a DefaultLitePullConsumer; until the client has one, a push consumer in iterator mode
+      // gives the same pull-when-asked behaviour (a message is acknowledged when the next one is taken).
+      this.consumer = new DefaultMQPushConsumer({
         ...settings.clientOptions,
         consumerGroup: c.group,
         namesrvAddr: settings.nameServer,
@@ -117,6 +120,7 @@ export class RocketMQTemplate {
         accessKey: c.accessKey,
         secretKey: c.secretKey,
       });
+      this.consumerIterator = this.consumer[Symbol.asyncIterator]();
     }
   }
 
@@ -146,8 +150,8 @@ export class RocketMQTemplate {
     return this.producer !== undefined;
   }
 
-  /** The lite pull consumer behind `receive()`, when `rocketmq.pull-consumer.group` and `.topic` are set. */
-  getConsumer(): DefaultLitePullConsumer | undefined {
+  /** The consumer behind `receive()`, when `rocketmq.pull-consumer.group` and `.topic` are set. */
+  getConsumer(): DefaultMQPushConsumer | undefined {
     return this.consumer;
   }
 
@@ -213,6 +217,7 @@ export class RocketMQTemplate {
     if (this.startPromise) await this.startPromise.catch(() => undefined);
     this._state = 'SHUTDOWN_ALREADY';
     await Promise.allSettled([this.producer?.shutdown(), this.consumer?.shutdown()]);
+    await this.consumerIterator?.return?.();
   }
 
   private async ready(): Promise<TransactionMQProducer> {
@@ -247,7 +252,7 @@ export class RocketMQTemplate {
     return msg;
   }
 
-  private toMessages(destination: string, payloads: readonly Payload[]): Message[] {
+  private toMessages(destination: string, payloads: readonly unknown[]): Message[] {
     if (payloads.length === 0) throw new RocketMQTemplateError('A batch send needs at least one message');
     return payloads.map((p) => this.toMessage(destination, p));
   }
@@ -259,7 +264,7 @@ export class RocketMQTemplate {
    * @param timeoutMs default `rocketmq.producer.send-message-timeout`
    * @param delayLevel 1..18 (`1s 5s 10s 30s 1m ...`), 0 for none
    */
-  async syncSend(destination: string, payload: Payload | Payload[], timeoutMs?: number, delayLevel = 0): Promise<SendResult> {
+  async syncSend(destination: string, payload: Payload, timeoutMs?: number, delayLevel = 0): Promise<SendResult> {
     const producer = await this.ready();
     if (Array.isArray(payload)) {
       return producer.send(this.toMessages(destination, payload), { timeoutMs: timeoutMs ?? this.sendTimeout });
@@ -286,7 +291,10 @@ export class RocketMQTemplate {
   /** Sends for delivery at an absolute time, epoch ms (rocketmq-spring `syncSendDeliverTimeMills`). */
   async syncSendDeliverTimeMills(destination: string, payload: Payload, deliverTimeMs: number): Promise<SendResult> {
     const producer = await this.ready();
-    const msg = this.toMessage(destination, payload, { mode: DelayMode.DELIVER_TIME_MILLISECONDS, value: deliverTimeMs });
+    const msg = this.toMessage(destination, payload, {
+      mode: DelayMode.DELIVER_TIME_MILLISECONDS,
+      value: deliverTimeMs,
+    });
     return producer.send(msg, { timeoutMs: this.sendTimeout });
   }
 
@@ -296,7 +304,7 @@ export class RocketMQTemplate {
    */
   async syncSendOrderly(
     destination: string,
-    payload: Payload | Payload[],
+    payload: Payload,
     hashKey: string,
     timeoutMs?: number,
     delayLevel = 0,
@@ -318,11 +326,17 @@ export class RocketMQTemplate {
    * Sends without blocking the caller on the broker (rocketmq-spring `asyncSend`). With a callback the result goes to
    * it (and the returned promise never rejects); without one, await the returned promise.
    */
-  asyncSend(destination: string, payload: Payload | Payload[], callback: SendCallback, timeoutMs?: number, delayLevel?: number): Promise<void>;
-  asyncSend(destination: string, payload: Payload | Payload[], timeoutMs?: number, delayLevel?: number): Promise<SendResult>;
   asyncSend(
     destination: string,
-    payload: Payload | Payload[],
+    payload: Payload,
+    callback: SendCallback,
+    timeoutMs?: number,
+    delayLevel?: number,
+  ): Promise<void>;
+  asyncSend(destination: string, payload: Payload, timeoutMs?: number, delayLevel?: number): Promise<SendResult>;
+  asyncSend(
+    destination: string,
+    payload: Payload,
     callbackOrTimeout?: SendCallback | number,
     timeoutOrDelay?: number,
     delayLevel?: number,
@@ -335,13 +349,19 @@ export class RocketMQTemplate {
       const msgs = Array.isArray(payload)
         ? this.toMessages(destination, payload)
         : this.toMessage(destination, payload, { value: level });
-      return producer.send(msgs, { timeoutMs: timeoutMs ?? this.sendTimeout, async: true });
+      return producer.sendAsync(msgs, { timeoutMs: timeoutMs ?? this.sendTimeout });
     };
     return this.withCallback(run(), callback);
   }
 
   /** `asyncSend` to the queue the hash key selects (rocketmq-spring `asyncSendOrderly`). */
-  asyncSendOrderly(destination: string, payload: Payload, hashKey: string, callback: SendCallback, timeoutMs?: number): Promise<void>;
+  asyncSendOrderly(
+    destination: string,
+    payload: Payload,
+    hashKey: string,
+    callback: SendCallback,
+    timeoutMs?: number,
+  ): Promise<void>;
   asyncSendOrderly(destination: string, payload: Payload, hashKey: string, timeoutMs?: number): Promise<SendResult>;
   asyncSendOrderly(
     destination: string,
@@ -354,11 +374,10 @@ export class RocketMQTemplate {
     const timeout = callback ? timeoutMs : (callbackOrTimeout as number | undefined);
     const run = async (): Promise<SendResult> => {
       const producer = await this.ready();
-      return producer.send(this.toMessage(destination, payload), {
+      return producer.sendAsync(this.toMessage(destination, payload), {
         selector: this.messageQueueSelector,
         arg: hashKey,
         timeoutMs: timeout ?? this.sendTimeout,
-        async: true,
       });
     };
     return this.withCallback(run(), callback);
@@ -383,7 +402,10 @@ export class RocketMQTemplate {
   /** `sendOneWay` to the queue the hash key selects (rocketmq-spring `sendOneWayOrderly`). */
   async sendOneWayOrderly(destination: string, payload: Payload, hashKey: string): Promise<void> {
     const producer = await this.ready();
-    await producer.sendOneway(this.toMessage(destination, payload), { selector: this.messageQueueSelector, arg: hashKey });
+    await producer.sendOneway(this.toMessage(destination, payload), {
+      selector: this.messageQueueSelector,
+      arg: hashKey,
+    });
   }
 
   // ---- Spring messaging template ----
@@ -397,7 +419,7 @@ export class RocketMQTemplate {
   }
 
   /** Sends a {@link RocketMQMessage} (or payload) and throws unless SEND_OK (Spring `send(destination, message)`). */
-  async send(destination: string, message: RocketMQMessage | Payload): Promise<void> {
+  async send(destination: string, message: Payload): Promise<void> {
     const result = await this.syncSend(destination, message);
     if (result.sendStatus !== SendStatus.SEND_OK) {
       throw new RocketMQTemplateError(`Send to ${destination} ended with ${result.sendStatus}`);
@@ -472,18 +494,42 @@ export class RocketMQTemplate {
   // ---- pull ----
 
   /**
-   * Polls the lite pull consumer configured by `rocketmq.pull-consumer.*` once and converts what came (rocketmq-spring
-   * `receive`). Returns an empty array when nothing arrived within `timeoutMs` (default 5000).
+   * Takes what the pull consumer configured by `rocketmq.pull-consumer.*` has, converted to `type` (rocketmq-spring
+   * `receive`): waits up to `timeoutMs` (default 5000) for the first message, then takes at most
+   * `rocketmq.pull-consumer.pull-batch-size` that are ready. Returns an empty array when nothing came in time. Taken
+   * messages count as consumed.
    */
   async receive<T = unknown>(type?: PayloadType, timeoutMs = 5000): Promise<T[]> {
-    if (!this.consumer) {
+    const iterator = this.consumerIterator;
+    if (!this.consumer || !iterator) {
       throw new RocketMQConfigurationError(
         'receive() needs a pull consumer: set [rocketmq.pull-consumer.group] and [rocketmq.pull-consumer.topic]',
       );
     }
     await this.start();
-    const msgs = await this.consumer.poll(timeoutMs);
-    return msgs.map((m) => this.converter.fromBody(m.body, type) as T);
+    const max = this.settings.pullConsumer!.pullBatchSize;
+    const out: MessageExt[] = [];
+    let waitMs = timeoutMs;
+    while (out.length < max) {
+      // A next() that lost the race stays pending and is reused by the following call: no message is dropped.
+      this.pendingNext ??= iterator.next();
+      const pending = this.pendingNext;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = Symbol('timeout');
+      const winner = await Promise.race([
+        pending,
+        new Promise<typeof timedOut>((resolve) => {
+          timer = setTimeout(() => resolve(timedOut), waitMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (winner === timedOut) break;
+      this.pendingNext = undefined;
+      if (winner.done) break;
+      out.push(winner.value);
+      waitMs = 0;
+    }
+    return out.map((m) => this.converter.fromBody(m.body, type) as T);
   }
 
   private get sendTimeout(): number {

@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { Injectable, Module, Scope } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { RocketMQMessageListener } from './decorators/rocketmq-message-listener.decorator';
+import { InjectRocketMQTemplate } from './decorators/inject-rocketmq-template.decorator';
+import { ROCKETMQ_MODULE_OPTIONS, ROCKETMQ_PROPERTIES, getRocketMQTemplateToken } from './rocketmq.constants';
+import { InvalidRocketMQListenerClassError, RocketMQConfigurationError } from './rocketmq.errors';
+import { RocketMQListenerExplorer } from './rocketmq.explorer';
+import { RocketMQModule } from './rocketmq.module';
+import type { RocketMQProperties } from './rocketmq.properties';
+import { RocketMQTemplate } from './rocketmq.template';
+
+@RocketMQMessageListener({ consumerGroup: 'g-disabled', topic: '${app.topic}' })
+class DisabledListener {
+  onMessage(): void {}
+}
+
+@RocketMQMessageListener({ consumerGroup: 'g-bad', topic: 't' })
+class NotAListener {}
+
+@Injectable({ scope: Scope.REQUEST })
+@RocketMQMessageListener({ consumerGroup: 'g-request', topic: 't' })
+class RequestScopedListener {
+  onMessage(): void {}
+}
+
+@RocketMQMessageListener({ consumerGroup: 'g-o', topic: 't', consumeMode: 'ORDERLY', messageModel: 'BROADCASTING' })
+class OrderlyBroadcastListener {
+  onMessage(): void {}
+}
+
+describe('RocketMQModule (no broker needed)', () => {
+  it('reads rocketmq-spring keys from ConfigService when forRoot gets no options', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          load: [() => ({ rocketmq: { 'name-server': '127.0.0.1:1', consumer: { 'pull-batch-size': '7' } } })],
+          isGlobal: true,
+        }),
+        RocketMQModule.forRoot(),
+      ],
+    }).compile();
+    const props = moduleRef.get<RocketMQProperties>(ROCKETMQ_PROPERTIES);
+    expect(props.nameServer).toBe('127.0.0.1:1');
+    expect(props.consumer.pullBatchSize).toBe(7);
+    expect(props.producer.sendMessageTimeout).toBe(3000);
+    // no producer group: the template exists but has no producer, and says how to get one
+    const template = moduleRef.get(RocketMQTemplate);
+    expect(template.hasProducer()).toBe(false);
+    expect(() => template.getProducer()).toThrow(/rocketmq\.producer\.group/);
+    await expect(template.syncSend('t', 'x')).rejects.toThrow(RocketMQConfigurationError);
+    expect(moduleRef.get(getRocketMQTemplateToken())).toBe(template);
+    await moduleRef.close();
+  });
+
+  it('builds options with forRootAsync and passes extras through', async () => {
+    @Injectable()
+    class UsesTemplate {
+      constructor(@InjectRocketMQTemplate() readonly template: RocketMQTemplate) {}
+    }
+    @Module({ providers: [UsesTemplate] })
+    class FeatureModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        RocketMQModule.forRootAsync({
+          useFactory: async () => ({ nameServer: 'async:9876', producer: { sendMessageTimeout: 1234 } }),
+          isGlobal: true,
+        }),
+        FeatureModule,
+      ],
+    }).compile();
+    expect(moduleRef.get(ROCKETMQ_MODULE_OPTIONS)).toEqual({
+      nameServer: 'async:9876',
+      producer: { sendMessageTimeout: 1234 },
+    });
+    expect(moduleRef.get<RocketMQProperties>(ROCKETMQ_PROPERTIES).producer.sendMessageTimeout).toBe(1234);
+    expect(moduleRef.get(UsesTemplate).template).toBe(moduleRef.get(RocketMQTemplate));
+    await moduleRef.close();
+  });
+
+  it('skips a listener disabled by rocketmq.consumer.listeners.<group>.<topic>=false', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          isGlobal: true,
+          load: [
+            () => ({
+              app: { topic: 'orders' },
+              rocketmq: { consumer: { listeners: { 'g-disabled': { orders: false } } } },
+            }),
+          ],
+        }),
+        RocketMQModule.forRoot({ nameServer: '127.0.0.1:1' }),
+      ],
+      providers: [DisabledListener],
+    }).compile();
+    await moduleRef.init();
+    expect(moduleRef.get(RocketMQListenerExplorer).getContainers()).toHaveLength(0);
+    await moduleRef.close();
+  });
+
+  it('skips request-scoped listeners with a warning', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [RocketMQModule.forRoot({ nameServer: '127.0.0.1:1' })],
+      providers: [RequestScopedListener],
+    }).compile();
+    await moduleRef.init();
+    expect(moduleRef.get(RocketMQListenerExplorer).getContainers()).toHaveLength(0);
+    await moduleRef.close();
+  });
+
+  it('throws InvalidRocketMQListenerClassError for a listener without onMessage', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [RocketMQModule.forRoot({ nameServer: '127.0.0.1:1' })],
+      providers: [NotAListener],
+    }).compile();
+    await expect(moduleRef.init()).rejects.toThrow(InvalidRocketMQListenerClassError);
+    // close() re-throws the failed init; nothing was started
+  });
+
+  it('rejects ORDERLY + BROADCASTING when the application starts', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [RocketMQModule.forRoot({ nameServer: '127.0.0.1:1' })],
+      providers: [OrderlyBroadcastListener],
+    }).compile();
+    await expect(moduleRef.init()).rejects.toThrow(/ORDERLY is not supported with messageModel BROADCASTING/);
+    // close() re-throws the failed init; nothing was started
+  });
+
+  it('refuses an extra template without its own name', () => {
+    expect(() => RocketMQModule.forRoot({ templates: [{ name: 'a' }, { name: 'a' }] })).toThrow(
+      /Two extra templates are named "a"/,
+    );
+  });
+});

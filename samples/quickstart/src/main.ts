@@ -1,0 +1,10 @@
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule);
+  app.enableShutdownHooks(); // SIGTERM drains in-flight listeners before exit
+  await app.listen(Number(process.env.PORT ?? 3000));
+}
+
+void bootstrap();
