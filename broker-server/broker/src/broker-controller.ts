@@ -153,11 +153,12 @@ export class BrokerController {
         maxMsgsNumBatch: cfg.maxMsgsNumBatch,
         brokerHost: this.storeHost,
       },
-      (topic, queueId, logicOffset, tagsCode, storeTimestamp, properties) =>
+      // The store reports the queue's new max offset (consume-queue offset + 1), as Java's listener gets it.
+      (topic, queueId, maxOffset, tagsCode, storeTimestamp, properties) =>
         this.pullRequestHoldService.notifyMessageArriving(
           topic,
           queueId,
-          logicOffset + 1,
+          maxOffset,
           tagsCode,
           storeTimestamp,
           null,

@@ -446,7 +446,7 @@ export function parseConfigValue(key: keyof BrokerConfig, raw: string): BrokerCo
   if (!kind.enum.includes(value)) {
     throw new BrokerConfigError(`${key}: "${raw}" is not one of ${kind.enum.join(', ')}`);
   }
-  return value as BrokerConfig[keyof BrokerConfig];
+  return value;
 }
 
 export function isBrokerConfigKey(key: string): key is keyof BrokerConfig {

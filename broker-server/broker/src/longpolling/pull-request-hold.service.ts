@@ -99,8 +99,8 @@ export class PullRequestHoldService {
       let newestOffset = maxOffset;
       if (newestOffset <= pull.pullFromThisOffset) newestOffset = this.options.getMaxOffsetInQueue(topic, queueId);
       if (newestOffset > pull.pullFromThisOffset) {
-        let match = tagsCode === undefined || pull.messageFilter.isMatchedByConsumeQueue(tagsCode ?? null);
-        if (match && properties) match = pull.messageFilter.isMatchedByCommitLog(null, properties);
+        let match = tagsCode === undefined || pull.messageFilter.isMatchedByConsumeQueue(tagsCode ?? undefined);
+        if (match && properties) match = pull.messageFilter.isMatchedByCommitLog(NO_RECORD, properties);
         if (match) {
           this.clearExpiry(pull);
           this.execute(pull);
@@ -168,6 +168,9 @@ export class PullRequestHoldService {
     }
   }
 }
+
+/** Java passes a null buffer when only the properties are known. */
+const NO_RECORD = Buffer.alloc(0);
 
 function buildKey(topic: string, queueId: number): string {
   return `${topic}@${queueId}`;

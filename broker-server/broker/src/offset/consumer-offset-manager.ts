@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import {
-  type DataVersion,
-  decodeConsumerOffsetSerializeWrapper,
-  encodeConsumerOffsetSerializeWrapper,
+  decodeConsumerOffsetWrapper,
+  encodeConsumerOffsetWrapper,
   newDataVersion,
   nextDataVersion,
+  type DataVersion,
 } from '@rocketnest/common';
 import type { BrokerConfig } from '../config/broker-config';
 import { readConfigFile, writeFileAtomicSync } from '../config/config-file';
@@ -33,15 +33,27 @@ export class ConsumerOffsetManager {
   }
 
   load(): boolean {
-    const loaded = readConfigFile(this.file, (text) => decodeConsumerOffsetSerializeWrapper(text));
+    const loaded = readConfigFile(this.file, (text) => decodeConsumerOffsetWrapper(text));
     if (!loaded) return true;
-    for (const [key, queues] of loaded.offsetTable) this.offsetTable.set(key, new Map(queues));
+    for (const [key, queues] of Object.entries(loaded.offsetTable)) {
+      const map = new Map<number, number>();
+      for (const [q, offset] of Object.entries(queues)) map.set(Number(q), offset);
+      this.offsetTable.set(key, map);
+    }
     if (loaded.dataVersion) this.dataVersion = loaded.dataVersion;
     return true;
   }
 
   encode(): string {
-    return encodeConsumerOffsetSerializeWrapper({ offsetTable: this.offsetTable, dataVersion: this.dataVersion });
+    const table: Record<string, Record<string, number>> = {};
+    for (const [key, queues] of this.offsetTable) {
+      const inner: Record<string, number> = {};
+      for (const [q, offset] of queues) inner[String(q)] = offset;
+      table[key] = inner;
+    }
+    return encodeConsumerOffsetWrapper({ offsetTable: table, dataVersion: this.dataVersion }, { pretty: true }).toString(
+      'utf8',
+    );
   }
 
   persist(): void {

@@ -1,4 +1,11 @@
-import { RequestCode, ResponseCode, encodeRegisterBrokerBody, crc32, type TopicConfig, type DataVersion } from '@rocketnest/common';
+import {
+  RequestCode,
+  ResponseCode,
+  encodeRegisterBrokerBody,
+  registerBrokerBodyCrc32,
+  type DataVersion,
+  type TopicConfig,
+} from '@rocketnest/common';
 import { RemotingClient, RemotingCommand } from '@rocketnest/remoting';
 import type { BrokerLogger } from '../logger';
 
@@ -63,10 +70,10 @@ export class BrokerOuterApi {
   ): Promise<RegisterBrokerResult[]> {
     if (this.namesrvAddrList.length === 0) return [];
     const body = encodeRegisterBrokerBody({
-      topicConfigSerializeWrapper: { topicConfigTable, dataVersion },
+      topicConfigSerializeWrapper: { topicConfigTable: Object.fromEntries(topicConfigTable), dataVersion },
       filterServerList: [],
     });
-    const bodyCrc32 = crc32(body);
+    const bodyCrc32 = registerBrokerBodyCrc32(body);
     return Promise.all(
       this.namesrvAddrList.map(async (namesrvAddr): Promise<RegisterBrokerResult> => {
         // Ext field order as the Java 5.x broker's HashMap writes it (see the broker-registration wire fixture).

@@ -18,15 +18,12 @@ import {
   decodeSubscriptionGroupConfig,
   encodeConsumeStats,
   encodeConsumerConnection,
-  encodeKVTable,
+  encodeSubscriptionGroupConfig,
   encodeTopicConfig,
   encodeTopicStatsTable,
   getRetryTopic,
-  isUpperBoundary,
-  newTopicConfig,
   parseProperties,
   toJavaJson,
-  validateTopic,
   type ConsumeStats,
   type MessageQueue,
   type OffsetWrapper,
@@ -40,7 +37,8 @@ import {
   brokerConfigToProperties,
   BrokerConfigError,
 } from '../config/broker-config';
-import { errorResponse, successResponse } from './processor-util';
+import { TopicConfigManager } from '../topic/topic-config-manager';
+import { successResponse, topicInvalidRemark } from './processor-util';
 
 /** A response without a custom header: Java writes no `extFields` for these. */
 function bare(code: number, remark?: string, body?: Buffer): RemotingCommand {
@@ -63,8 +61,8 @@ export class AdminBrokerProcessor {
   updateAndCreateTopic(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
     const header = CreateTopicRequestHeader.decode(request.extFields);
     const topic = header.topic;
-    const valid = validateTopic(topic);
-    if (!valid.valid) return bare(ResponseCode.INVALID_PARAMETER, valid.remark);
+    const invalid = topicInvalidRemark(topic);
+    if (invalid) return bare(ResponseCode.INVALID_PARAMETER, invalid);
     if (this.broker.topicConfigManager.isSystemTopic(topic)) {
       return bare(ResponseCode.INVALID_PARAMETER, `The topic[${topic}] is conflict with system topic.`);
     }
@@ -72,7 +70,7 @@ export class AdminBrokerProcessor {
     if (header.readQueueNums < 0 || header.writeQueueNums < 0) {
       return bare(ResponseCode.INVALID_PARAMETER, 'queue numbers must not be negative');
     }
-    const tc = newTopicConfig(topic, header.readQueueNums, header.writeQueueNums, header.perm);
+    const tc = TopicConfigManager.newTopicConfig(topic, header.readQueueNums, header.writeQueueNums, header.perm);
     tc.topicFilterType = header.topicFilterType === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG;
     tc.topicSysFlag = header.topicSysFlag ?? 0;
     tc.order = header.order;
@@ -82,7 +80,7 @@ export class AdminBrokerProcessor {
     return bare(ResponseCode.SUCCESS);
   }
 
-  deleteTopic(request: RemotingCommand): RemotingCommand {
+  async deleteTopic(request: RemotingCommand): Promise<RemotingCommand> {
     const header = DeleteTopicRequestHeader.decode(request.extFields);
     const topic = header.topic;
     if (this.broker.topicConfigManager.isSystemTopic(topic)) {
@@ -91,7 +89,7 @@ export class AdminBrokerProcessor {
     const broker = this.broker;
     broker.topicConfigManager.deleteTopicConfig(topic);
     broker.consumerOffsetManager.cleanOffsetByTopic(topic);
-    broker.messageStore.deleteTopics?.(new Set([topic]));
+    await broker.messageStore.deleteTopics(new Set([topic]));
     return bare(ResponseCode.SUCCESS);
   }
 
@@ -103,7 +101,7 @@ export class AdminBrokerProcessor {
     const header = GetTopicConfigRequestHeader.decode(request.extFields);
     const tc = this.broker.topicConfigManager.selectTopicConfig(header.topic);
     if (!tc) return bare(ResponseCode.TOPIC_NOT_EXIST, `No topic in this broker. topic: ${header.topic}`);
-    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeTopicConfig(tc), 'utf8'));
+    return bare(ResponseCode.SUCCESS, undefined, encodeTopicConfig(tc));
   }
 
   updateBrokerConfig(request: RemotingCommand): RemotingCommand {
@@ -135,7 +133,7 @@ export class AdminBrokerProcessor {
 
   getBrokerRuntimeInfo(): RemotingCommand {
     const table = this.broker.runtimeInfo();
-    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeKVTable(table), 'utf8'));
+    return bare(ResponseCode.SUCCESS, undefined, json({ table: new Map(Object.entries(table)) }));
   }
 
   getMaxOffset(request: RemotingCommand): RemotingCommand {
@@ -150,20 +148,15 @@ export class AdminBrokerProcessor {
     return successResponse({ offset: String(offset) });
   }
 
-  searchOffsetByTimestamp(request: RemotingCommand): RemotingCommand {
+  async searchOffsetByTimestamp(request: RemotingCommand): Promise<RemotingCommand> {
     const header = SearchOffsetRequestHeader.decode(request.extFields);
-    const offset = this.broker.messageStore.getOffsetInQueueByTime(
-      header.topic,
-      header.queueId,
-      header.timestamp,
-      isUpperBoundary(header.boundaryType) ? 'UPPER' : 'LOWER',
-    );
+    const offset = await this.broker.messageStore.getOffsetInQueueByTime(header.topic, header.queueId, header.timestamp);
     return successResponse({ offset: String(offset) });
   }
 
-  getEarliestMsgStoretime(request: RemotingCommand): RemotingCommand {
+  async getEarliestMsgStoretime(request: RemotingCommand): Promise<RemotingCommand> {
     const header = GetEarliestMsgStoretimeRequestHeader.decode(request.extFields);
-    const timestamp = this.broker.messageStore.getEarliestMessageTime(header.topic, header.queueId);
+    const timestamp = await this.broker.messageStore.getEarliestMessageTime(header.topic, header.queueId);
     return successResponse({ timestamp: String(timestamp) });
   }
 
@@ -171,7 +164,7 @@ export class AdminBrokerProcessor {
     return bare(ResponseCode.SUCCESS, undefined, Buffer.from(this.broker.consumerOffsetManager.encode(), 'utf8'));
   }
 
-  getTopicStatsInfo(request: RemotingCommand): RemotingCommand {
+  async getTopicStatsInfo(request: RemotingCommand): Promise<RemotingCommand> {
     const header = GetTopicStatsInfoRequestHeader.decode(request.extFields);
     const broker = this.broker;
     const tc = broker.topicConfigManager.selectTopicConfig(header.topic);
@@ -183,10 +176,10 @@ export class AdminBrokerProcessor {
       const min = Math.max(0, store.getMinOffsetInQueue(header.topic, queueId));
       const max = Math.max(0, store.getMaxOffsetInQueue(header.topic, queueId));
       let lastUpdateTimestamp = 0;
-      if (max > 0) lastUpdateTimestamp = store.getMessageStoreTimeStamp(header.topic, queueId, max - 1);
+      if (max > 0) lastUpdateTimestamp = await store.getMessageStoreTimeStamp(header.topic, queueId, max - 1);
       offsetTable.set(mq, { minOffset: min, maxOffset: max, lastUpdateTimestamp });
     }
-    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeTopicStatsTable({ offsetTable }), 'utf8'));
+    return bare(ResponseCode.SUCCESS, undefined, encodeTopicStatsTable({ offsetTable }));
   }
 
   getConsumerConnectionList(request: RemotingCommand): RemotingCommand {
@@ -202,15 +195,15 @@ export class AdminBrokerProcessor {
         language: c.language,
         version: c.version,
       })),
-      subscriptionTable: new Map(groupInfo.subscriptionTable),
+      subscriptionTable: Object.fromEntries(groupInfo.subscriptionTable),
       consumeType: groupInfo.consumeType,
       messageModel: groupInfo.messageModel,
       consumeFromWhere: groupInfo.consumeFromWhere,
     });
-    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(body, 'utf8'));
+    return bare(ResponseCode.SUCCESS, undefined, body);
   }
 
-  getConsumeStats(request: RemotingCommand): RemotingCommand {
+  async getConsumeStats(request: RemotingCommand): Promise<RemotingCommand> {
     const header = GetConsumeStatsRequestHeader.decode(request.extFields);
     const broker = this.broker;
     const group = header.consumerGroup;
@@ -232,12 +225,12 @@ export class AdminBrokerProcessor {
         let consumerOffset = broker.consumerOffsetManager.queryOffset(group, topic, queueId);
         if (consumerOffset < 0) consumerOffset = 0;
         let lastTimestamp = 0;
-        if (consumerOffset > 0) lastTimestamp = store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
+        if (consumerOffset > 0) lastTimestamp = await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
         offsetTable.set(mq, { brokerOffset, consumerOffset, pullOffset: consumerOffset, lastTimestamp });
       }
     }
     const stats: ConsumeStats = { offsetTable, consumeTps: 0 };
-    return bare(ResponseCode.SUCCESS, undefined, Buffer.from(encodeConsumeStats(stats), 'utf8'));
+    return bare(ResponseCode.SUCCESS, undefined, encodeConsumeStats(stats));
   }
 
   queryTopicConsumeByWho(request: RemotingCommand): RemotingCommand {
@@ -252,8 +245,8 @@ export class AdminBrokerProcessor {
       return bare(ResponseCode.SYSTEM_ERROR, 'the body of the request is empty');
     }
     const cfg = decodeSubscriptionGroupConfig(request.body);
-    const valid = validateTopic(cfg.groupName);
-    if (!valid.valid) return bare(ResponseCode.INVALID_PARAMETER, valid.remark.replace('topic', 'group'));
+    const invalid = topicInvalidRemark(cfg.groupName);
+    if (invalid) return bare(ResponseCode.INVALID_PARAMETER, invalid.replace('topic', 'group'));
     this.broker.subscriptionGroupManager.updateSubscriptionGroupConfig(cfg);
     this.broker.topicConfigManager.createTopicInSendMessageBackMethod(
       getRetryTopic(cfg.groupName),
@@ -271,7 +264,7 @@ export class AdminBrokerProcessor {
     const header = GetSubscriptionGroupConfigRequestHeader.decode(request.extFields);
     const cfg = this.broker.subscriptionGroupManager.subscriptionGroupTable.get(header.group);
     if (!cfg) return bare(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `No group in this broker. group: ${header.group}`);
-    return bare(ResponseCode.SUCCESS, undefined, json(cfg));
+    return bare(ResponseCode.SUCCESS, undefined, encodeSubscriptionGroupConfig(cfg));
   }
 
   deleteSubscriptionGroup(request: RemotingCommand): RemotingCommand {

@@ -1,4 +1,4 @@
-import type { HostAddress } from '@rocketnest/common';
+import { validateTopic, type HostAddress } from '@rocketnest/common';
 import { RemotingCommand } from '@rocketnest/remoting';
 
 /**
@@ -24,4 +24,14 @@ export function hostOf(addr: string): HostAddress {
   const at = addr.lastIndexOf(':');
   if (at < 0) return { address: addr || '127.0.0.1', port: 0 };
   return { address: addr.slice(0, at), port: Number(addr.slice(at + 1)) || 0 };
+}
+
+/** Java `TopicValidator.validateTopic`'s remark for an invalid name, or undefined when the name is valid. */
+export function topicInvalidRemark(topic: string): string | undefined {
+  try {
+    validateTopic(topic);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }

@@ -1,5 +1,5 @@
 import {
-  PermName,
+  isReadable,
   hasCommitOffsetFlag,
   hasSubscriptionFlag,
   hasSuspendFlag,
@@ -60,7 +60,7 @@ export class PullMessageProcessor {
     const cfg = broker.brokerConfig;
     const header = decodePullMessageHeader(request);
 
-    if (!PermName.isReadable(cfg.brokerPermission)) {
+    if (!isReadable(cfg.brokerPermission)) {
       return errorResponse(ResponseCode.NO_PERMISSION, `the broker[${cfg.brokerIP1}] pulling message is forbidden`);
     }
     const groupConfig = broker.subscriptionGroupManager.findSubscriptionGroupConfig(header.consumerGroup);
@@ -73,10 +73,10 @@ export class PullMessageProcessor {
     if (!groupConfig.consumeEnable) {
       return errorResponse(ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
     }
-    const hasSuspendFlag = hasSuspendFlag(header.sysFlag);
-    const hasCommitOffsetFlag = hasCommitOffsetFlag(header.sysFlag);
-    const hasSubscriptionFlag = hasSubscriptionFlag(header.sysFlag);
-    const suspendTimeoutMillis = hasSuspendFlag ? header.suspendTimeoutMillis : 0;
+    const suspendFlag = hasSuspendFlag(header.sysFlag);
+    const commitOffsetFlag = hasCommitOffsetFlag(header.sysFlag);
+    const subscriptionFlag = hasSubscriptionFlag(header.sysFlag);
+    const suspendTimeoutMillis = suspendFlag ? header.suspendTimeoutMillis : 0;
 
     const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic);
     if (!topicConfig) {
@@ -85,7 +85,7 @@ export class PullMessageProcessor {
         `topic[${header.topic}] not exist, apply first please! See http://rocketmq.apache.org/docs/faq/`,
       );
     }
-    if (!PermName.isReadable(topicConfig.perm)) {
+    if (!isReadable(topicConfig.perm)) {
       return errorResponse(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] pulling message is forbidden`);
     }
     if (header.queueId < 0 || header.queueId >= topicConfig.readQueueNums) {
@@ -96,7 +96,7 @@ export class PullMessageProcessor {
     }
 
     let subscriptionData: SubscriptionData;
-    if (hasSubscriptionFlag) {
+    if (subscriptionFlag) {
       try {
         subscriptionData = buildSubscriptionData(header.topic, header.subscription ?? '*', header.expressionType);
         subscriptionData.subVersion = header.subVersion;
@@ -148,21 +148,27 @@ export class PullMessageProcessor {
     const messageFilter = new ExpressionMessageFilter(subscriptionData, sql92);
 
     const store = broker.messageStore;
-    let result: GetMessageResult;
+    let result: GetMessageResult | undefined;
+    let status: string;
     const resetOffset = broker.consumerOffsetManager.queryThenEraseResetOffset(
       header.topic,
       header.consumerGroup,
       header.queueId,
     );
     if (resetOffset !== undefined) {
+      // Server-side offset reset (Java `useServerSideResetOffset`): answer OFFSET_MOVED with the reset position.
+      status = 'OFFSET_RESET';
       result = {
-        status: 'OFFSET_RESET',
+        status: 'OFFSET_TOO_SMALL',
         nextBeginOffset: resetOffset,
         minOffset: store.getMinOffsetInQueue(header.topic, header.queueId),
         maxOffset: store.getMaxOffsetInQueue(header.topic, header.queueId),
         messageBuffers: [],
+        messageQueueOffsets: [],
+        bufferTotalSize: 0,
+        messageCount: 0,
         suggestPullingFromSlave: false,
-      } as unknown as GetMessageResult;
+      };
     } else {
       result = await store.getMessage(
         header.consumerGroup,
@@ -173,16 +179,17 @@ export class PullMessageProcessor {
         header.maxMsgBytes ?? cfg.maxTransferBytesOnMessageInMemory,
         messageFilter,
       );
+      status = result.status;
     }
 
-    const response = this.composeResponse(result, header, groupConfig.whichBrokerWhenConsumeSlowly, topicConfig.topicSysFlag, groupConfig.groupSysFlag ?? 0);
+    const response = this.composeResponse(result, status, header, groupConfig.whichBrokerWhenConsumeSlowly, topicConfig.topicSysFlag, groupConfig.groupSysFlag ?? 0);
 
-    const storeOffsetEnable = brokerAllowSuspend && hasCommitOffsetFlag && cfg.brokerRole !== 'SLAVE';
+    const storeOffsetEnable = brokerAllowSuspend && commitOffsetFlag && cfg.brokerRole !== 'SLAVE';
     if (storeOffsetEnable) {
       broker.consumerOffsetManager.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
     }
 
-    if (response.code === ResponseCode.PULL_NOT_FOUND && brokerAllowSuspend && hasSuspendFlag) {
+    if (response.code === ResponseCode.PULL_NOT_FOUND && brokerAllowSuspend && suspendFlag) {
       const pollingTimeMills = cfg.longPollingEnable ? suspendTimeoutMillis : cfg.shortPollingTimeMills;
       broker.pullRequestHoldService.suspendPullRequest(header.topic, header.queueId, {
         request,
@@ -200,13 +207,14 @@ export class PullMessageProcessor {
   /** Java `composeResponseHeader` + the status switch. */
   private composeResponse(
     result: GetMessageResult,
+    status: string,
     header: PullHeader,
     whichBrokerWhenConsumeSlowly: number,
     topicSysFlag: number,
     groupSysFlag: number,
   ): RemotingCommand {
     let code: number;
-    switch (result.status) {
+    switch (status) {
       case 'FOUND':
         code = ResponseCode.SUCCESS;
         break;
@@ -240,7 +248,7 @@ export class PullMessageProcessor {
       minOffset: String(result.minOffset),
       topicSysFlag: String(topicSysFlag),
     };
-    const response = errorResponse(code, String(result.status), ext);
+    const response = errorResponse(code, status, ext);
     if (code === ResponseCode.SUCCESS) {
       response.body = concatBuffers(result.messageBuffers);
       this.getCount += result.messageBuffers.length;
@@ -251,5 +259,5 @@ export class PullMessageProcessor {
 
 function concatBuffers(buffers: readonly Buffer[]): Buffer {
   if (buffers.length === 1) return buffers[0]!;
-  return Buffer.concat(buffers as Buffer[]);
+  return Buffer.concat(buffers);
 }

@@ -4,6 +4,8 @@ import {
   MessageExtBrokerInner,
   MessageSysFlag,
   PermName,
+  isWriteable,
+  perm2String,
   RETRY_GROUP_TOPIC_PREFIX,
   ResponseCode,
   TopicFilterType,
@@ -11,14 +13,13 @@ import {
   isNotAllowedSendTopic,
   createUniqId,
   encodeMessageProperties,
-  validateTopic,
   type TopicConfig,
 } from '@rocketnest/common';
 import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
 import type { MessageExtBatch, PutMessageResult } from '@rocketnest/store';
 import type { BrokerController } from '../broker-controller';
 import { decodeSendMessageHeader, type SendHeader } from './request-headers';
-import { errorResponse, hostOf } from './processor-util';
+import { errorResponse, hostOf, topicInvalidRemark } from './processor-util';
 
 /** Java `TopicSysFlag` bits. */
 const TOPIC_SYS_FLAG_UNIT = 0x1;
@@ -82,11 +83,11 @@ export class SendMessageProcessor {
   private msgCheck(header: SendHeader, channel: RemotingChannel, response: RemotingCommand): RemotingCommand | undefined {
     const cfg = this.broker.brokerConfig;
     const tcm = this.broker.topicConfigManager;
-    if (!PermName.isWriteable(cfg.brokerPermission) && tcm.isOrderTopic(header.topic)) {
+    if (!isWriteable(cfg.brokerPermission) && tcm.isOrderTopic(header.topic)) {
       return this.fail(response, ResponseCode.NO_PERMISSION, `the broker[${cfg.brokerIP1}] sending message is forbidden`);
     }
-    const valid = validateTopic(header.topic);
-    if (!valid.valid) return this.fail(response, ResponseCode.INVALID_PARAMETER, valid.remark);
+    const invalid = topicInvalidRemark(header.topic);
+    if (invalid) return this.fail(response, ResponseCode.INVALID_PARAMETER, invalid);
     if (isNotAllowedSendTopic(header.topic)) {
       return this.fail(response, ResponseCode.NO_PERMISSION, `Sending message to topic[${header.topic}] is forbidden.`);
     }
@@ -127,7 +128,7 @@ export class SendMessageProcessor {
         `request queueId[${header.queueId}] is illegal, ${describeTopicConfig(topicConfig)} Producer: ${channel.remoteAddr}`,
       );
     }
-    if (!PermName.isWriteable(topicConfig.perm)) {
+    if (!isWriteable(topicConfig.perm)) {
       return this.fail(
         response,
         ResponseCode.NO_PERMISSION,
@@ -251,7 +252,7 @@ export class SendMessageProcessor {
   ): RemotingCommand {
     const cfg = this.broker.brokerConfig;
     let sendOK = false;
-    switch (result.status) {
+    switch (result.status as string) {
       case 'PUT_OK':
         sendOK = true;
         response.code = ResponseCode.SUCCESS;
@@ -327,6 +328,6 @@ function randomQueueId(writeQueueNums: number): number {
 function describeTopicConfig(tc: TopicConfig): string {
   return (
     `TopicConfig [topicName=${tc.topicName}, readQueueNums=${tc.readQueueNums}, writeQueueNums=${tc.writeQueueNums}, ` +
-    `perm=${PermName.perm2String(tc.perm)}, topicFilterType=${tc.topicFilterType}, topicSysFlag=${tc.topicSysFlag}, order=${tc.order}, attributes={}]`
+    `perm=${perm2String(tc.perm)}, topicFilterType=${tc.topicFilterType}, topicSysFlag=${tc.topicSysFlag}, order=${tc.order}, attributes={}]`
   );
 }

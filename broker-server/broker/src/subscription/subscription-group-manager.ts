@@ -1,13 +1,18 @@
 import * as path from 'node:path';
 import {
-  type DataVersion,
-  type SubscriptionGroupConfig,
+  createSubscriptionGroupConfig,
   decodeSubscriptionGroupWrapper,
   encodeSubscriptionGroupWrapper,
   newDataVersion,
-  newSubscriptionGroupConfig,
   nextDataVersion,
+  type DataVersion,
+  type SubscriptionGroupConfig,
 } from '@rocketnest/common';
+
+/** A group with the 5.x broker's defaults. */
+export function newSubscriptionGroupConfig(group: string): SubscriptionGroupConfig {
+  return createSubscriptionGroupConfig(group, {}, { javaVersion: 5 });
+}
 import type { BrokerConfig } from '../config/broker-config';
 import { readConfigFile, writeFileAtomicSync } from '../config/config-file';
 
@@ -30,7 +35,7 @@ export const SYSTEM_GROUPS: readonly string[] = [
 export class SubscriptionGroupManager {
   readonly subscriptionGroupTable = new Map<string, SubscriptionGroupConfig>();
   /** 5.x `forbiddenTable`: group → topic → forbidden bits. Kept and written back as loaded. */
-  forbiddenTable: Record<string, Record<string, number>> = {};
+  forbiddenTable: Record<string, unknown> = {};
   dataVersion: DataVersion = newDataVersion();
   readonly file: string;
 
@@ -42,18 +47,21 @@ export class SubscriptionGroupManager {
   load(): boolean {
     const loaded = readConfigFile(this.file, (text) => decodeSubscriptionGroupWrapper(text));
     if (!loaded) return true;
-    for (const [name, cfg] of loaded.subscriptionGroupTable) this.subscriptionGroupTable.set(name, cfg);
+    for (const [name, cfg] of Object.entries(loaded.subscriptionGroupTable)) this.subscriptionGroupTable.set(name, cfg);
     this.forbiddenTable = loaded.forbiddenTable ?? {};
     this.dataVersion = loaded.dataVersion;
     return true;
   }
 
   encode(): string {
-    return encodeSubscriptionGroupWrapper({
-      subscriptionGroupTable: this.subscriptionGroupTable,
-      forbiddenTable: this.forbiddenTable,
-      dataVersion: this.dataVersion,
-    });
+    return encodeSubscriptionGroupWrapper(
+      {
+        subscriptionGroupTable: Object.fromEntries(this.subscriptionGroupTable),
+        forbiddenTable: this.forbiddenTable,
+        dataVersion: this.dataVersion,
+      },
+      { pretty: true },
+    ).toString('utf8');
   }
 
   persist(): void {

@@ -2,15 +2,16 @@ import * as path from 'node:path';
 import {
   PermName,
   SystemTopic,
+  createTopicConfig,
+  decodeTopicConfigWrapper,
+  encodeTopicConfigWrapper,
   getReplyTopic,
+  isInherited,
   isSysTopic,
-  type DataVersion,
-  type TopicConfig,
-  decodeTopicConfigSerializeWrapper,
-  encodeTopicConfigSerializeWrapper,
   newDataVersion,
   nextDataVersion,
-  newTopicConfig,
+  type DataVersion,
+  type TopicConfig,
 } from '@rocketnest/common';
 import type { BrokerConfig } from '../config/broker-config';
 import { readConfigFile, writeFileAtomicSync } from '../config/config-file';
@@ -41,9 +42,14 @@ export class TopicConfigManager {
     this.initSystemTopics();
   }
 
+/** A topic config as the 5.x broker creates it (`attributes` present, empty). */
+  static newTopicConfig(topic: string, read: number, write: number, perm: number): TopicConfig {
+    return createTopicConfig(topic, { readQueueNums: read, writeQueueNums: write, perm, attributes: {} });
+  }
+
   private addSystem(topic: string, read: number, write: number, perm = PermName.PERM_READ | PermName.PERM_WRITE): void {
     this.systemTopics.add(topic);
-    const tc = newTopicConfig(topic, read, write, perm);
+    const tc = TopicConfigManager.newTopicConfig(topic, read, write, perm);
     this.topicConfigTable.set(topic, tc);
   }
 
@@ -79,18 +85,18 @@ export class TopicConfigManager {
 
   /** Loads `topics.json` (or its `.bak`); entries there override the built-in system topics. */
   load(): boolean {
-    const loaded = readConfigFile(this.file, (text) => decodeTopicConfigSerializeWrapper(text));
+    const loaded = readConfigFile(this.file, (text) => decodeTopicConfigWrapper(text));
     if (!loaded) return true;
-    for (const [name, tc] of loaded.topicConfigTable) this.topicConfigTable.set(name, tc);
+    for (const [name, tc] of Object.entries(loaded.topicConfigTable)) this.topicConfigTable.set(name, tc);
     this.dataVersion = loaded.dataVersion;
     return true;
   }
 
   encode(): string {
-    return encodeTopicConfigSerializeWrapper({
-      topicConfigTable: this.topicConfigTable,
-      dataVersion: this.dataVersion,
-    });
+    return encodeTopicConfigWrapper(
+      { topicConfigTable: Object.fromEntries(this.topicConfigTable), dataVersion: this.dataVersion },
+      { pretty: true },
+    ).toString('utf8');
   }
 
   persist(): void {
@@ -130,9 +136,9 @@ export class TopicConfigManager {
     if (defaultTopic === SystemTopic.AUTO_CREATE_TOPIC_KEY_TOPIC && !this.brokerConfig.autoCreateTopicEnable) {
       templatePerm = PermName.PERM_READ | PermName.PERM_WRITE;
     }
-    if (!PermName.isInherited(templatePerm)) return undefined;
+    if (!isInherited(templatePerm)) return undefined;
     const queueNums = Math.max(0, Math.min(clientDefaultTopicQueueNums, template.writeQueueNums));
-    const tc = newTopicConfig(topic, queueNums, queueNums, templatePerm & ~PermName.PERM_INHERIT);
+    const tc = TopicConfigManager.newTopicConfig(topic, queueNums, queueNums, templatePerm & ~PermName.PERM_INHERIT);
     tc.topicSysFlag = topicSysFlag;
     tc.topicFilterType = template.topicFilterType;
     this.topicConfigTable.set(topic, tc);
@@ -144,7 +150,7 @@ export class TopicConfigManager {
   createTopicInSendMessageBackMethod(topic: string, queueNums: number, perm: number, topicSysFlag = 0): TopicConfig {
     const existing = this.topicConfigTable.get(topic);
     if (existing) return existing;
-    const tc = newTopicConfig(topic, queueNums, queueNums, perm);
+    const tc = TopicConfigManager.newTopicConfig(topic, queueNums, queueNums, perm);
     tc.topicSysFlag = topicSysFlag;
     this.topicConfigTable.set(topic, tc);
     this.changed();
