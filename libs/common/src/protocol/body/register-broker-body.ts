@@ -17,7 +17,7 @@ import * as zlib from 'zlib';
 import { RemotingCommandError } from '../../errors/rocketmq-error';
 import { parseJavaJson } from '../../json/java-json-reader';
 import { toJavaJson } from '../../json/java-json-writer';
-import { asObject, encodeBody, parseBody, strArr, type JsonObject } from './body-json';
+import { asObject, encodeBody, parseBody, setOwn, strArr } from './body-json';
 import { dataVersionFromJson, dataVersionToJson } from './data-version';
 import {
   emptyTopicConfigWrapper,
@@ -103,7 +103,7 @@ export function decodeRegisterBrokerBody(
   const topicCount = r.int('topic count');
   for (let i = 0; i < topicCount; i++) {
     const tc = topicConfigFromText(r.block('TopicConfig'));
-    wrapper.topicConfigTable[tc.topicName] = tc;
+    setOwn(wrapper.topicConfigTable, tc.topicName, tc);
   }
   let filterServerList: string[] = [];
   try {
@@ -117,7 +117,7 @@ export function decodeRegisterBrokerBody(
     const infos: Record<string, unknown> = {};
     for (let i = 0; i < mappingCount; i++) {
       const info = asObject(parseJavaJson(r.block('TopicQueueMappingInfo')), 'TopicQueueMappingInfo');
-      infos[typeof info.topic === 'string' ? info.topic : String(i)] = info;
+      setOwn(infos, typeof info.topic === 'string' ? info.topic : String(i), info);
     }
     wrapper.topicQueueMappingInfoMap = infos;
   }

@@ -150,7 +150,7 @@ export function topicRouteDataFromJson(v: unknown, path = 'TopicRouteData'): Top
 }
 
 function strArrOf(v: unknown, path: string): string[] {
-  return v === null || v === undefined ? [] : (arr({ v }, 'v', path)).map((s) => String(s));
+  return v === null || v === undefined ? [] : arr({ v }, 'v', path).map((s) => String(s));
 }
 
 export function topicRouteDataToJson(route: TopicRouteData, sortMaps = false): JsonObject {
