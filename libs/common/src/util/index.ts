@@ -1,2 +1,4 @@
 export * from './java-hash';
-export * from './startup-args';
+export * from './validators';
+export * from './delay-level';
+export * from './filter-api';
