@@ -160,6 +160,16 @@ describe('broker config files written by Java 4.9.4', () => {
     expect(B.encodeSubscriptionGroupWrapper(w, { pretty: true }).toString('utf8')).toBe(text);
   });
 
+  it('re-encodes delayOffset.json byte for byte', () => {
+    const text = read('delayOffset.json');
+    const w = B.decodeDelayOffsetWrapper(text);
+    expect(w.offsetTable).toEqual({ 1: 1 });
+    expect(B.encodeDelayOffsetWrapper(w, { pretty: true }).toString('utf8')).toBe(text);
+    expect(B.encodeDelayOffsetWrapper({ offsetTable: { 1: 120, 3: 47 } }).toString()).toBe(
+      '{"offsetTable":{1:120,3:47}}',
+    );
+  });
+
   it('re-encodes consumerOffset.json byte for byte', () => {
     const text = read('consumerOffset.json');
     const w = B.decodeConsumerOffsetWrapper(text);
@@ -484,6 +494,15 @@ describe('hostile bodies', () => {
         expect(() => codec.decode(bytes.subarray(0, cut))).toThrow(RemotingCommandError);
       }
     }
+  });
+
+  it('exposes generic body helpers through the barrel', () => {
+    expect(B.parseJsonBody(Buffer.from('{0:1}'), 'test')).toEqual({ '0': 1 });
+    expect(() => B.parseJsonBody(Buffer.alloc(0), 'Thing')).toThrow(/Empty body where Thing/);
+    expect(() => B.parseJsonBody('{', 'Thing')).toThrow(/Malformed Thing body/);
+    expect(B.encodeJsonBody({ b: 1, a: null }).toString()).toBe('{"b":1}');
+    const mq = { topic: 'T', brokerName: 'b', queueId: 1 };
+    expect(B.messageQueueFromJson(B.messageQueueToJson(mq), 'mq')).toEqual(mq);
   });
 
   it('does not let a __proto__ key reach a prototype', () => {

@@ -1,4 +1,12 @@
-export * from './body-json';
+// Only the useful part of the shared plumbing is public; the field readers stay internal.
+export {
+  encodeBody as encodeJsonBody,
+  getByMessageQueue,
+  messageQueueJson as messageQueueToJson,
+  parseBody as parseJsonBody,
+  toMessageQueue as messageQueueFromJson,
+  type BodyEncodeOptions,
+} from './body-json';
 export * from './perm-name';
 export * from './data-version';
 export * from './topic-config';
@@ -10,3 +18,4 @@ export * from './connection-bodies';
 export * from './offset-tables';
 export * from './subscription-group-config';
 export * from './simple-bodies';
+export * from './delay-offset';

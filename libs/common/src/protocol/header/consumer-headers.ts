@@ -8,6 +8,16 @@ import { RPC_REQUEST_BASE, TOPIC_REQUEST_BASE } from './rpc-base';
 export const HeartbeatRequestHeader = defineHeader({ ...RPC_REQUEST_BASE }, 'HeartbeatRequestHeader');
 export type HeartbeatRequestHeader = DecodedHeader<typeof HeartbeatRequestHeader.spec>;
 
+/**
+ * HEART_BEAT response extFields (5.1.3+ brokers): whether the broker supports the fingerprint ("V2") heartbeat and
+ * whether the subscription changed. Absent from older brokers.
+ */
+export const HeartbeatResponseHeader = defineHeader(
+  { IS_SUPPORT_HEART_BEAT_V2: opt.boolean, IS_SUB_CHANGE: opt.boolean },
+  'HeartbeatResponseHeader',
+);
+export type HeartbeatResponseHeader = DecodedHeader<typeof HeartbeatResponseHeader.spec>;
+
 /** UNREGISTER_CLIENT (35). */
 export const UnregisterClientRequestHeader = defineHeader(
   { clientID: req.string, producerGroup: opt.string, consumerGroup: opt.string, ...RPC_REQUEST_BASE },

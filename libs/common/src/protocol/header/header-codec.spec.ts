@@ -235,6 +235,16 @@ describe('defineHeader', () => {
   });
 });
 
+describe('HeartbeatResponseHeader', () => {
+  it('reads the 5.x heartbeat response flags', () => {
+    const f = frames.find(
+      (x) => x.kind === 'response' && x.requestCode === RequestCode.HEART_BEAT && x.version === '5.2.0',
+    )!;
+    expect(H.HeartbeatResponseHeader.decode(extOf(f))).toEqual({ IS_SUPPORT_HEART_BEAT_V2: true, IS_SUB_CHANGE: true });
+    expect(H.HeartbeatResponseHeader.decode({})).toEqual({});
+  });
+});
+
 describe('PullSysFlag', () => {
   it('builds and tests the Java bits', () => {
     expect(H.PullSysFlag).toEqual({
