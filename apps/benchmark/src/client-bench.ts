@@ -107,7 +107,10 @@ async function ensureTopic(namesrv: string, opts: BenchOptions): Promise<void> {
   const admin = new DefaultMQAdminExt({ namesrvAddr: namesrv });
   await admin.start();
   try {
-    await admin.createAndUpdateTopicConfig({}, { topicName: opts.topic, readQueueNums: opts.queues, writeQueueNums: opts.queues });
+    await admin.createAndUpdateTopicConfig(
+      {},
+      { topicName: opts.topic, readQueueNums: opts.queues, writeQueueNums: opts.queues },
+    );
   } finally {
     await admin.shutdown();
   }
@@ -123,7 +126,12 @@ function payload(size: number): Buffer {
 
 async function runProducer(opts: BenchOptions, namesrv: string): Promise<Record<string, unknown>> {
   await ensureTopic(namesrv, opts);
-  const producer = new DefaultMQProducer({ producerGroup: `${opts.group}_p`, namesrvAddr: namesrv, maxAsyncInFlight: opts.threads, compressMsgBodyOverHowmuch: Number.MAX_SAFE_INTEGER });
+  const producer = new DefaultMQProducer({
+    producerGroup: `${opts.group}_p`,
+    namesrvAddr: namesrv,
+    maxAsyncInFlight: opts.threads,
+    compressMsgBodyOverHowmuch: Number.MAX_SAFE_INTEGER,
+  });
   await producer.start();
   const body = payload(opts.size);
   const interval = new Histogram();
@@ -135,7 +143,15 @@ async function runProducer(opts: BenchOptions, namesrv: string): Promise<Record<
   const deadline = started + opts.durationSec * 1000;
   let tick = 1;
   const reporter = setInterval(() => {
-    line({ kind: 'producer', t: tick++, msgsPerSec: round((interval.count * opts.batch) / opts.intervalSec), p50Ms: round(interval.percentile(50)), p99Ms: round(interval.percentile(99)), maxMs: round(interval.max), errors: intervalErrors });
+    line({
+      kind: 'producer',
+      t: tick++,
+      msgsPerSec: round((interval.count * opts.batch) / opts.intervalSec),
+      p50Ms: round(interval.percentile(50)),
+      p99Ms: round(interval.percentile(99)),
+      maxMs: round(interval.max),
+      errors: intervalErrors,
+    });
     interval.reset();
     intervalErrors = 0;
   }, opts.intervalSec * 1000);
@@ -164,11 +180,28 @@ async function runProducer(opts: BenchOptions, namesrv: string): Promise<Record<
   clearInterval(reporter);
   const elapsed = (Date.now() - started) / 1000;
   await producer.shutdown();
-  return { kind: 'producer', summary: true, messages: sent, seconds: round(elapsed), msgsPerSec: round(sent / elapsed), p50Ms: round(total.percentile(50)), p99Ms: round(total.percentile(99)), maxMs: round(total.max), errors, size: opts.size, inFlight: opts.threads, batch: opts.batch };
+  return {
+    kind: 'producer',
+    summary: true,
+    messages: sent,
+    seconds: round(elapsed),
+    msgsPerSec: round(sent / elapsed),
+    p50Ms: round(total.percentile(50)),
+    p99Ms: round(total.percentile(99)),
+    maxMs: round(total.max),
+    errors,
+    size: opts.size,
+    inFlight: opts.threads,
+    batch: opts.batch,
+  };
 }
 
 async function prefill(namesrv: string, opts: BenchOptions, count: number): Promise<void> {
-  const producer = new DefaultMQProducer({ producerGroup: `${opts.group}_fill`, namesrvAddr: namesrv, compressMsgBodyOverHowmuch: Number.MAX_SAFE_INTEGER });
+  const producer = new DefaultMQProducer({
+    producerGroup: `${opts.group}_fill`,
+    namesrvAddr: namesrv,
+    compressMsgBodyOverHowmuch: Number.MAX_SAFE_INTEGER,
+  });
   await producer.start();
   const body = payload(opts.size);
   let next = 0;
@@ -222,12 +255,26 @@ async function runConsumer(opts: BenchOptions, namesrv: string): Promise<Record<
   const elapsed = (Date.now() - started) / 1000;
   clearInterval(reporter);
   await consumer.shutdown();
-  return { kind: 'consumer', summary: true, messages: consumed, seconds: round(elapsed), msgsPerSec: round(consumed / elapsed), storeToConsumeP50Ms: round(interval.percentile(50)), storeToConsumeP99Ms: round(interval.percentile(99)), errors: consumed >= opts.count ? 0 : opts.count - consumed };
+  return {
+    kind: 'consumer',
+    summary: true,
+    messages: consumed,
+    seconds: round(elapsed),
+    msgsPerSec: round(consumed / elapsed),
+    storeToConsumeP50Ms: round(interval.percentile(50)),
+    storeToConsumeP99Ms: round(interval.percentile(99)),
+    errors: consumed >= opts.count ? 0 : opts.count - consumed,
+  };
 }
 
 async function runE2e(opts: BenchOptions, namesrv: string): Promise<Record<string, unknown>> {
   await ensureTopic(namesrv, opts);
-  const consumer = new DefaultMQPushConsumer({ consumerGroup: `${opts.group}_e2e`, namesrvAddr: namesrv, consumeThreadMax: 64, consumeMessageBatchMaxSize: 16 });
+  const consumer = new DefaultMQPushConsumer({
+    consumerGroup: `${opts.group}_e2e`,
+    namesrvAddr: namesrv,
+    consumeThreadMax: 64,
+    consumeMessageBatchMaxSize: 16,
+  });
   consumer.subscribe(opts.topic, '*');
   const interval = new Histogram();
   const total = new Histogram();
@@ -247,7 +294,12 @@ async function runE2e(opts: BenchOptions, namesrv: string): Promise<Record<strin
   await consumer.start();
   // wait until the consumer owns queues
   for (let i = 0; i < 100 && consumer.assignedQueues().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-  const producer = new DefaultMQProducer({ producerGroup: `${opts.group}_e2e_p`, namesrvAddr: namesrv, maxAsyncInFlight: 256, compressMsgBodyOverHowmuch: Number.MAX_SAFE_INTEGER });
+  const producer = new DefaultMQProducer({
+    producerGroup: `${opts.group}_e2e_p`,
+    namesrvAddr: namesrv,
+    maxAsyncInFlight: 256,
+    compressMsgBodyOverHowmuch: Number.MAX_SAFE_INTEGER,
+  });
   await producer.start();
   const body = payload(opts.size);
   let sent = 0;
@@ -257,7 +309,16 @@ async function runE2e(opts: BenchOptions, namesrv: string): Promise<Record<strin
   let tick = 1;
   let lastSent = 0;
   const reporter = setInterval(() => {
-    line({ kind: 'e2e', t: tick++, sendPerSec: round((sent - lastSent) / opts.intervalSec), p50Ms: round(interval.percentile(50)), p99Ms: round(interval.percentile(99)), maxMs: round(interval.max), received, errors });
+    line({
+      kind: 'e2e',
+      t: tick++,
+      sendPerSec: round((sent - lastSent) / opts.intervalSec),
+      p50Ms: round(interval.percentile(50)),
+      p99Ms: round(interval.percentile(99)),
+      maxMs: round(interval.max),
+      received,
+      errors,
+    });
     lastSent = sent;
     interval.reset();
   }, opts.intervalSec * 1000);
@@ -281,13 +342,29 @@ async function runE2e(opts: BenchOptions, namesrv: string): Promise<Record<strin
   const elapsed = (Date.now() - started) / 1000;
   await producer.shutdown();
   await consumer.shutdown();
-  return { kind: 'e2e', summary: true, targetRate: opts.rate, sent, received, seconds: round(elapsed), msgsPerSec: round(sent / opts.durationSec), p50Ms: round(total.percentile(50)), p99Ms: round(total.percentile(99)), maxMs: round(total.max), errors: errors + Math.max(0, sent - errors - received) };
+  return {
+    kind: 'e2e',
+    summary: true,
+    targetRate: opts.rate,
+    sent,
+    received,
+    seconds: round(elapsed),
+    msgsPerSec: round(sent / opts.durationSec),
+    p50Ms: round(total.percentile(50)),
+    p99Ms: round(total.percentile(99)),
+    maxMs: round(total.max),
+    errors: errors + Math.max(0, sent - errors - received),
+  };
 }
 
 export async function runClientBench(kind: string, args: string[]): Promise<void> {
   const opts = parseBenchArgs(args);
   const summary = await withCluster(opts, (namesrv) =>
-    kind === 'producer' ? runProducer(opts, namesrv) : kind === 'consumer' ? runConsumer(opts, namesrv) : runE2e(opts, namesrv),
+    kind === 'producer'
+      ? runProducer(opts, namesrv)
+      : kind === 'consumer'
+        ? runConsumer(opts, namesrv)
+        : runE2e(opts, namesrv),
   );
   line(summary);
 }

@@ -4,6 +4,8 @@ import {
   ResponseCode,
   UNIQUE_MSG_QUERY_FLAG,
   decodeMessageRecords,
+  decodeOffsetMessageId,
+  hostToString,
   isPlainObject,
   javaMapEntries,
   parseJavaJson,
@@ -12,7 +14,14 @@ import {
   type MessageQueue,
 } from '@rocketnest/common';
 import { wrapNamespace, type ClientOptions } from '../impl/client-config';
-import { decodeTopicRouteData, expectSuccess, extNumber, parseBodyJson, type BrokerData, type TopicRouteData } from '../impl/mq-client-api';
+import {
+  decodeTopicRouteData,
+  expectSuccess,
+  extNumber,
+  parseBodyJson,
+  type BrokerData,
+  type TopicRouteData,
+} from '../impl/mq-client-api';
 import { MQClientManager, type MQClientInstance } from '../impl/mq-client-instance';
 
 export interface AdminOptions extends ClientOptions {
@@ -87,7 +96,16 @@ export interface ConsumerConnection {
 }
 
 function mqFromKey(key: unknown): MessageQueue | undefined {
-  const obj = typeof key === 'string' ? (() => { try { return parseJavaJson(key); } catch { return undefined; } })() : key;
+  const obj =
+    typeof key === 'string'
+      ? (() => {
+          try {
+            return parseJavaJson(key);
+          } catch {
+            return undefined;
+          }
+        })()
+      : key;
   if (!isPlainObject(obj)) return undefined;
   return { topic: String(obj.topic), brokerName: String(obj.brokerName), queueId: Number(obj.queueId) };
 }
@@ -109,7 +127,10 @@ export class DefaultMQAdminExt {
   }
 
   async start(): Promise<void> {
-    this.client = MQClientManager.getOrCreate({ ...this.options, instanceName: this.options.instanceName ?? `admin-${process.pid}-${Date.now()}` });
+    this.client = MQClientManager.getOrCreate({
+      ...this.options,
+      instanceName: this.options.instanceName ?? `admin-${process.pid}-${Date.now()}`,
+    });
     await this.client.start();
   }
 
@@ -132,15 +153,21 @@ export class DefaultMQAdminExt {
   async examineTopicRouteInfo(topic: string): Promise<TopicRouteData> {
     const route = await this.c.api.getTopicRouteInfo(this.ns(topic), this.timeoutMs);
     if (!route) {
-      throw new MQClientError(`No route for topic "${topic}" from ${this.c.config.namesrvAddrs.join(';')}; is the topic created?`, {
-        responseCode: ResponseCode.TOPIC_NOT_EXIST,
-      });
+      throw new MQClientError(
+        `No route for topic "${topic}" from ${this.c.config.namesrvAddrs.join(';')}; is the topic created?`,
+        {
+          responseCode: ResponseCode.TOPIC_NOT_EXIST,
+        },
+      );
     }
     return route;
   }
 
   async examineBrokerClusterInfo(): Promise<ClusterInfo> {
-    const response = await this.c.api.invokeNamesrv(() => this.c.api.request(RequestCode.GET_BROKER_CLUSTER_INFO), this.timeoutMs);
+    const response = await this.c.api.invokeNamesrv(
+      () => this.c.api.request(RequestCode.GET_BROKER_CLUSTER_INFO),
+      this.timeoutMs,
+    );
     expectSuccess(response, 'name server');
     const raw = parseBodyJson(response);
     const brokerAddrTable = new Map<string, BrokerData>();
@@ -148,7 +175,11 @@ export class DefaultMQAdminExt {
       if (!isPlainObject(bd)) continue;
       const addrs = new Map<number, string>();
       for (const [id, addr] of javaMapEntries(bd.brokerAddrs ?? {}, 'brokerAddrs')) addrs.set(n(id), String(addr));
-      brokerAddrTable.set(String(name), { cluster: String(bd.cluster), brokerName: String(bd.brokerName), brokerAddrs: addrs });
+      brokerAddrTable.set(String(name), {
+        cluster: String(bd.cluster),
+        brokerName: String(bd.brokerName),
+        brokerAddrs: addrs,
+      });
     }
     const clusterAddrTable = new Map<string, string[]>();
     for (const [cluster, names] of javaMapEntries(raw.clusterAddrTable ?? {}, 'clusterAddrTable')) {
@@ -158,7 +189,10 @@ export class DefaultMQAdminExt {
   }
 
   async fetchAllTopicList(): Promise<string[]> {
-    const response = await this.c.api.invokeNamesrv(() => this.c.api.request(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER), this.timeoutMs);
+    const response = await this.c.api.invokeNamesrv(
+      () => this.c.api.request(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER),
+      this.timeoutMs,
+    );
     expectSuccess(response, 'name server');
     const raw = parseBodyJson(response);
     return Array.isArray(raw.topicList) ? raw.topicList.map(String) : [];
@@ -174,10 +208,18 @@ export class DefaultMQAdminExt {
   // ---- topics ----
 
   /** UPDATE_AND_CREATE_TOPIC on one broker (`addr`) or on every master of `clusterName`. */
-  async createAndUpdateTopicConfig(target: { addr?: string; clusterName?: string }, config: TopicConfigInput): Promise<void> {
+  async createAndUpdateTopicConfig(
+    target: { addr?: string; clusterName?: string },
+    config: TopicConfigInput,
+  ): Promise<void> {
     const addrs = target.addr ? [target.addr] : await this.masterAddrs(target.clusterName);
-    if (addrs.length === 0) throw new MQClientError(`No master broker found${target.clusterName ? ` in cluster ${target.clusterName}` : ''}`);
-    const attrs = config.attributes ? Object.entries(config.attributes).map(([k, v]) => `+${k}=${v}`).join(',') : undefined;
+    if (addrs.length === 0)
+      throw new MQClientError(`No master broker found${target.clusterName ? ` in cluster ${target.clusterName}` : ''}`);
+    const attrs = config.attributes
+      ? Object.entries(config.attributes)
+          .map(([k, v]) => `+${k}=${v}`)
+          .join(',')
+      : undefined;
     for (const addr of addrs) {
       const response = await this.c.remoting.invoke(
         addr,
@@ -202,10 +244,21 @@ export class DefaultMQAdminExt {
   async deleteTopic(topic: string, clusterName?: string): Promise<void> {
     const full = this.ns(topic);
     for (const addr of await this.masterAddrs(clusterName)) {
-      expectSuccess(await this.c.remoting.invoke(addr, this.c.api.request(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: full }), this.timeoutMs), addr);
+      expectSuccess(
+        await this.c.remoting.invoke(
+          addr,
+          this.c.api.request(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: full }),
+          this.timeoutMs,
+        ),
+        addr,
+      );
     }
     for (const ns of this.c.config.namesrvAddrs) {
-      const response = await this.c.remoting.invoke(ns, this.c.api.request(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic: full, clusterName }), this.timeoutMs);
+      const response = await this.c.remoting.invoke(
+        ns,
+        this.c.api.request(RequestCode.DELETE_TOPIC_IN_NAMESRV, { topic: full, clusterName }),
+        this.timeoutMs,
+      );
       expectSuccess(response, ns);
     }
   }
@@ -217,14 +270,23 @@ export class DefaultMQAdminExt {
     for (const bd of route.brokerDatas) {
       const addr = bd.brokerAddrs.get(0);
       if (!addr) continue;
-      const response = await this.c.remoting.invoke(addr, this.c.api.request(RequestCode.GET_TOPIC_STATS_INFO, { topic: full }), this.timeoutMs);
+      const response = await this.c.remoting.invoke(
+        addr,
+        this.c.api.request(RequestCode.GET_TOPIC_STATS_INFO, { topic: full }),
+        this.timeoutMs,
+      );
       expectSuccess(response, addr);
       const raw = parseJavaJson(response.body ?? Buffer.from('{}'), { bigIntegers: 'number' });
       const table = isPlainObject(raw) ? raw.offsetTable : undefined;
       for (const [k, v] of javaMapEntries(table ?? {}, 'offsetTable')) {
         const mq = mqFromKey(k);
         if (!mq || !isPlainObject(v)) continue;
-        out.push({ mq, minOffset: n(v.minOffset), maxOffset: n(v.maxOffset), lastUpdateTimestamp: n(v.lastUpdateTimestamp) });
+        out.push({
+          mq,
+          minOffset: n(v.minOffset),
+          maxOffset: n(v.maxOffset),
+          lastUpdateTimestamp: n(v.lastUpdateTimestamp),
+        });
       }
     }
     return out;
@@ -232,7 +294,10 @@ export class DefaultMQAdminExt {
 
   // ---- subscription groups ----
 
-  async createAndUpdateSubscriptionGroupConfig(target: { addr?: string; clusterName?: string }, config: SubscriptionGroupConfigInput): Promise<void> {
+  async createAndUpdateSubscriptionGroupConfig(
+    target: { addr?: string; clusterName?: string },
+    config: SubscriptionGroupConfigInput,
+  ): Promise<void> {
     const addrs = target.addr ? [target.addr] : await this.masterAddrs(target.clusterName);
     const body = Buffer.from(
       toJavaJson({
@@ -251,7 +316,14 @@ export class DefaultMQAdminExt {
       'utf8',
     );
     for (const addr of addrs) {
-      expectSuccess(await this.c.remoting.invoke(addr, this.c.api.request(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, body), this.timeoutMs), addr);
+      expectSuccess(
+        await this.c.remoting.invoke(
+          addr,
+          this.c.api.request(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, body),
+          this.timeoutMs,
+        ),
+        addr,
+      );
     }
   }
 
@@ -282,7 +354,10 @@ export class DefaultMQAdminExt {
       if (!addr) continue;
       const response = await this.c.remoting.invoke(
         addr,
-        this.c.api.request(RequestCode.GET_CONSUME_STATS, { consumerGroup: group, topic: topic ? this.ns(topic) : undefined }),
+        this.c.api.request(RequestCode.GET_CONSUME_STATS, {
+          consumerGroup: group,
+          topic: topic ? this.ns(topic) : undefined,
+        }),
         this.timeoutMs,
       );
       expectSuccess(response, addr);
@@ -294,7 +369,13 @@ export class DefaultMQAdminExt {
         if (!mq || !isPlainObject(v)) continue;
         const brokerOffset = n(v.brokerOffset);
         const consumerOffset = n(v.consumerOffset);
-        offsetTable.push({ mq, brokerOffset, consumerOffset, lastTimestamp: n(v.lastTimestamp), lag: Math.max(0, brokerOffset - consumerOffset) });
+        offsetTable.push({
+          mq,
+          brokerOffset,
+          consumerOffset,
+          lastTimestamp: n(v.lastTimestamp),
+          lag: Math.max(0, brokerOffset - consumerOffset),
+        });
       }
     }
     return { consumeTps, offsetTable, diffTotal: offsetTable.reduce((s, q) => s + q.lag, 0) };
@@ -305,15 +386,21 @@ export class DefaultMQAdminExt {
     const route = await this.c.api.getTopicRouteInfo(`%RETRY%${group}`, this.timeoutMs);
     const addr = route?.brokerDatas[0]?.brokerAddrs.get(0);
     if (!addr) throw new MQClientError(`No broker knows consumer group ${consumerGroup}; is it online?`);
-    const response = await this.c.remoting.invoke(addr, this.c.api.request(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }), this.timeoutMs);
+    const response = await this.c.remoting.invoke(
+      addr,
+      this.c.api.request(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: group }),
+      this.timeoutMs,
+    );
     expectSuccess(response, addr);
     const raw = parseBodyJson(response);
-    const connectionSet = (Array.isArray(raw.connectionSet) ? raw.connectionSet : []).filter(isPlainObject).map((c) => ({
-      clientId: String(c.clientId),
-      clientAddr: String(c.clientAddr),
-      language: String(c.language),
-      version: n(c.version),
-    }));
+    const connectionSet = (Array.isArray(raw.connectionSet) ? raw.connectionSet : [])
+      .filter(isPlainObject)
+      .map((c) => ({
+        clientId: String(c.clientId),
+        clientAddr: String(c.clientAddr),
+        language: String(c.language),
+        version: n(c.version),
+      }));
     return {
       connectionSet,
       consumeType: raw.consumeType as string | undefined,
@@ -327,7 +414,12 @@ export class DefaultMQAdminExt {
    * Resets the group's offsets of a topic to the first message stored at or after `timestamp` (INVOKE_BROKER_TO_RESET_OFFSET
    * on every broker; the broker tells online consumers). Returns the new offsets.
    */
-  async resetOffsetByTimestamp(topic: string, consumerGroup: string, timestamp: number, isForce = true): Promise<Map<string, number>> {
+  async resetOffsetByTimestamp(
+    topic: string,
+    consumerGroup: string,
+    timestamp: number,
+    isForce = true,
+  ): Promise<Map<string, number>> {
     const route = await this.examineTopicRouteInfo(topic);
     const out = new Map<string, number>();
     for (const bd of route.brokerDatas) {
@@ -359,18 +451,13 @@ export class DefaultMQAdminExt {
 
   /** VIEW_MESSAGE_BY_ID with an offset msgId (store host + commit-log offset). */
   async viewMessage(offsetMsgId: string): Promise<MessageExt> {
-    if (!/^[0-9A-Fa-f]{32}$|^[0-9A-Fa-f]{56}$/.test(offsetMsgId)) {
-      throw new MQClientError(`"${offsetMsgId}" is not an offset message id (32 or 56 hex digits)`);
-    }
-    const ipv6 = offsetMsgId.length === 56;
-    const ipHex = offsetMsgId.slice(0, ipv6 ? 32 : 8);
-    const port = parseInt(offsetMsgId.slice(ipv6 ? 32 : 8, ipv6 ? 40 : 16), 16);
-    const offset = Number(BigInt(`0x${offsetMsgId.slice(-16)}`));
-    const ip = ipv6
-      ? `[${ipHex.match(/.{4}/g)!.map((h) => parseInt(h, 16).toString(16)).join(':')}]`
-      : ipHex.match(/.{2}/g)!.map((h) => parseInt(h, 16)).join('.');
-    const addr = `${ip}:${port}`;
-    const response = await this.c.remoting.invoke(addr, this.c.api.request(RequestCode.VIEW_MESSAGE_BY_ID, { offset }), this.timeoutMs);
+    const { host, offset } = decodeOffsetMessageId(offsetMsgId);
+    const addr = hostToString(host);
+    const response = await this.c.remoting.invoke(
+      addr,
+      this.c.api.request(RequestCode.VIEW_MESSAGE_BY_ID, { offset }),
+      this.timeoutMs,
+    );
     expectSuccess(response, addr);
     const msg = decodeMessageRecords(response.body ?? Buffer.alloc(0))[0];
     if (!msg) throw new MQClientError(`Message ${offsetMsgId} not found`);
@@ -378,7 +465,14 @@ export class DefaultMQAdminExt {
   }
 
   /** QUERY_MESSAGE by key on every broker of the topic (index lookup). */
-  async queryMessage(topic: string, key: string, maxNum = 32, beginMs = 0, endMs = Date.now() + 1000, uniqKey = false): Promise<MessageExt[]> {
+  async queryMessage(
+    topic: string,
+    key: string,
+    maxNum = 32,
+    beginMs = 0,
+    endMs = Date.now() + 1000,
+    uniqKey = false,
+  ): Promise<MessageExt[]> {
     const route = await this.examineTopicRouteInfo(topic);
     const out: MessageExt[] = [];
     for (const bd of route.brokerDatas) {
@@ -411,7 +505,11 @@ export class DefaultMQAdminExt {
 
   /** GET_BROKER_RUNTIME_INFO: the broker's `table` of runtime values. */
   async fetchBrokerRuntimeStats(brokerAddr: string): Promise<Record<string, string>> {
-    const response = await this.c.remoting.invoke(brokerAddr, this.c.api.request(RequestCode.GET_BROKER_RUNTIME_INFO), this.timeoutMs);
+    const response = await this.c.remoting.invoke(
+      brokerAddr,
+      this.c.api.request(RequestCode.GET_BROKER_RUNTIME_INFO),
+      this.timeoutMs,
+    );
     expectSuccess(response, brokerAddr);
     const raw = parseBodyJson(response);
     const table = isPlainObject(raw.table) ? raw.table : {};

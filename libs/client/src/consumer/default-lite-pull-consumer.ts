@@ -8,7 +8,13 @@ import {
   type MessageQueue,
 } from '@rocketnest/common';
 import { wrapNamespace, withoutNamespace, type ClientOptions } from '../impl/client-config';
-import { MQClientManager, type ClientLogger, type MQClientInstance, type MQConsumerInner, type SubscriptionDataJson } from '../impl/mq-client-instance';
+import {
+  MQClientManager,
+  type ClientLogger,
+  type MQClientInstance,
+  type MQConsumerInner,
+  type SubscriptionDataJson,
+} from '../impl/mq-client-instance';
 import { PeriodicTask, sleep } from '../impl/periodic-task';
 import { PullStatus, pullMessage } from '../impl/pull-api';
 import { ConsumeFromWhere, ConsumeType, ExpressionType, MessageModel, MessageSelector } from './consumer-enums';
@@ -111,14 +117,23 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
     this.mode = 'ASSIGN';
     this.assigned = mqs.map((mq) => ({ ...mq, topic: wrapNamespace(this.opts.namespace, mq.topic) }));
     for (const mq of this.assigned) {
-      if (!this.subs.has(mq.topic)) this.subs.set(mq.topic, this.subscriptionData(mq.topic, MessageSelector.byTag('*')));
+      if (!this.subs.has(mq.topic))
+        this.subs.set(mq.topic, this.subscriptionData(mq.topic, MessageSelector.byTag('*')));
     }
-    if (this.state === 'RUNNING') void this.applyAssignment();
+    this.applyAssignment();
   }
 
   private subscriptionData(topic: string, sel: MessageSelector): SubscriptionDataJson {
     if (sel.type === ExpressionType.SQL92) {
-      return { topic, subString: sel.expression, tagsSet: [], codeSet: [], subVersion: Date.now(), expressionType: 'SQL92', classFilterMode: false };
+      return {
+        topic,
+        subString: sel.expression,
+        tagsSet: [],
+        codeSet: [],
+        subVersion: Date.now(),
+        expressionType: 'SQL92',
+        classFilterMode: false,
+      };
     }
     const sd = buildSubscriptionData(topic, sel.expression);
     return {
@@ -133,7 +148,8 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
   }
 
   async start(): Promise<void> {
-    if (this.state !== 'CREATE_JUST') throw new MQClientError(`Lite pull consumer ${this.groupName} already started or shut down`);
+    if (this.state !== 'CREATE_JUST')
+      throw new MQClientError(`Lite pull consumer ${this.groupName} already started or shut down`);
     validateGroup(this.opts.consumerGroup);
     const client = MQClientManager.getOrCreate(this.opts);
     this.client = client;
@@ -142,16 +158,22 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
         ? new LocalFileOffsetStore(client.clientId, this.groupName, this.opts.offsetStoreDir)
         : new RemoteBrokerOffsetStore(client, this.groupName);
     await this.offsetStore.load();
-    this.rebalance = new RebalanceImpl(client, this.groupName, this.messageModel, this.opts.allocateMessageQueueStrategy ?? new AllocateMessageQueueAveragely(), {
-      computePullFromWhere: (mq) => this.computePullFromWhere(mq),
-      dispatchPull: (mq, pq, offset) => this.addQueue(mq, pq, offset),
-      removeUnnecessaryMessageQueue: async (mq) => {
-        await this.commitQueue(mq).catch(() => undefined);
-        this.removeQueue(mq);
-        return true;
+    this.rebalance = new RebalanceImpl(
+      client,
+      this.groupName,
+      this.messageModel,
+      this.opts.allocateMessageQueueStrategy ?? new AllocateMessageQueueAveragely(),
+      {
+        computePullFromWhere: (mq) => this.computePullFromWhere(mq),
+        dispatchPull: (mq, pq, offset) => this.addQueue(mq, pq, offset),
+        removeUnnecessaryMessageQueue: async (mq) => {
+          await this.commitQueue(mq).catch(() => undefined);
+          this.removeQueue(mq);
+          return true;
+        },
+        removeDirtyOffset: (mq) => this.offsetStore?.removeOffset(mq),
       },
-      removeDirtyOffset: (mq) => this.offsetStore?.removeOffset(mq),
-    });
+    );
     if (this.mode === 'SUBSCRIBE') for (const [t, sd] of this.subs) this.rebalance.subscriptionInner.set(t, sd);
     client.registerConsumer(this);
     try {
@@ -163,12 +185,20 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
     }
     this.state = 'RUNNING';
     if (this.opts.autoCommit ?? true) {
-      this.autoCommitTask = new PeriodicTask('auto commit', this.opts.autoCommitIntervalMillis ?? 5000, () => this.commitAll(false), (err) =>
-        client.logger.warn('auto commit failed', err),
+      this.autoCommitTask = new PeriodicTask(
+        'auto commit',
+        this.opts.autoCommitIntervalMillis ?? 5000,
+        () => this.commitAll(false),
+        (err) => client.logger.warn('auto commit failed', err),
       ).start();
     }
-    if (this.mode === 'ASSIGN') await this.applyAssignment();
-    else await this.refresh();
+    if (this.mode === 'ASSIGN') {
+      for (const topic of new Set(this.assigned.map((mq) => mq.topic)))
+        await client.updateTopicRouteInfo(topic).catch(() => false);
+      for (const [key, st] of this.queues) this.startLoop(key, st);
+    } else {
+      await this.refresh();
+    }
   }
 
   private async refresh(): Promise<void> {
@@ -178,15 +208,23 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
     client.rebalanceImmediately();
   }
 
-  private async applyAssignment(): Promise<void> {
-    const client = this.client!;
-    for (const topic of new Set(this.assigned.map((mq) => mq.topic))) await client.updateTopicRouteInfo(topic).catch(() => false);
+  /** Creates queue states for the assigned queues (start offsets are computed by their pull loops). */
+  private applyAssignment(): void {
     const wanted = new Set(this.assigned.map(messageQueueKey));
     for (const [key, st] of [...this.queues]) if (!wanted.has(key)) this.removeQueue(st.mq);
     for (const mq of this.assigned) {
-      if (this.queues.has(messageQueueKey(mq))) continue;
-      const offset = await this.computePullFromWhere(mq);
-      this.addQueue(mq, new ProcessQueue(), offset);
+      const key = messageQueueKey(mq);
+      if (this.queues.has(key)) continue;
+      const st: QueueState = {
+        mq,
+        pq: new ProcessQueue(),
+        pullOffset: -1,
+        consumeOffset: -1,
+        paused: false,
+        generation: 0,
+      };
+      this.queues.set(key, st);
+      if (this.state === 'RUNNING') this.startLoop(key, st);
     }
   }
 
@@ -243,7 +281,10 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
   /** Next poll of this queue starts at `offset`. */
   seek(mq: MessageQueue, offset: number): void {
     const st = this.queues.get(messageQueueKey({ ...mq, topic: wrapNamespace(this.opts.namespace, mq.topic) }));
-    if (!st) throw new MQClientError(`The message queue ${mq.topic}/${mq.brokerName}/${mq.queueId} is not assigned to this consumer`);
+    if (!st)
+      throw new MQClientError(
+        `The message queue ${mq.topic}/${mq.brokerName}/${mq.queueId} is not assigned to this consumer`,
+      );
     st.generation++;
     st.pq.clear();
     st.pullOffset = offset;
@@ -280,7 +321,10 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
 
   /** The committed offset on the broker (or file), -1 when none. */
   async committed(mq: MessageQueue): Promise<number> {
-    return this.offsetStore!.readOffset({ ...mq, topic: wrapNamespace(this.opts.namespace, mq.topic) }, ReadOffsetType.READ_FROM_STORE);
+    return this.offsetStore!.readOffset(
+      { ...mq, topic: wrapNamespace(this.opts.namespace, mq.topic) },
+      ReadOffsetType.READ_FROM_STORE,
+    );
   }
 
   /** The topic's readable queues. */
@@ -290,13 +334,19 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
     const mqs = this.rebalance?.topicSubscribeInfoTable.get(full);
     if (mqs) return mqs.map((mq) => ({ ...mq, topic }));
     const route = this.client!.topicRouteTable.get(full);
-    if (!route) throw new MQClientError(`No route of topic "${topic}" from ${this.client!.config.namesrvAddrs.join(';')}`);
-    return route.queueDatas.flatMap((qd) => Array.from({ length: qd.readQueueNums }, (_, queueId) => ({ topic, brokerName: qd.brokerName, queueId })));
+    if (!route)
+      throw new MQClientError(`No route of topic "${topic}" from ${this.client!.config.namesrvAddrs.join(';')}`);
+    return route.queueDatas.flatMap((qd) =>
+      Array.from({ length: qd.readQueueNums }, (_, queueId) => ({ topic, brokerName: qd.brokerName, queueId })),
+    );
   }
 
   /** Queues this consumer pulls now. */
   assignment(): MessageQueue[] {
-    return [...this.queues.values()].map((s) => ({ ...s.mq, topic: withoutNamespace(this.opts.namespace, s.mq.topic) }));
+    return [...this.queues.values()].map((s) => ({
+      ...s.mq,
+      topic: withoutNamespace(this.opts.namespace, s.mq.topic),
+    }));
   }
 
   /** Commits what `poll` returned so far, synchronously. */
@@ -389,6 +439,10 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
     const key = messageQueueKey(mq);
     const st: QueueState = { mq, pq, pullOffset: offset, consumeOffset: -1, paused: false, generation: 0 };
     this.queues.set(key, st);
+    this.startLoop(key, st);
+  }
+
+  private startLoop(key: string, st: QueueState): void {
     void this.pullLoop(key, st).catch((err) => this.client?.logger.warn(`lite pull loop of ${key} ended`, err));
   }
 
@@ -417,6 +471,11 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
       }
       const generation = st.generation;
       try {
+        if (st.pullOffset < 0) {
+          const start = await this.computePullFromWhere(st.mq);
+          if (st.generation === generation && st.pullOffset < 0) st.pullOffset = start;
+          continue;
+        }
         const result = await pullMessage(client, {
           group: this.groupName,
           mq: st.mq,

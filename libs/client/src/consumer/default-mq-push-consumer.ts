@@ -246,22 +246,31 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
         validateGroup(this.opts.consumerGroup);
         if (!this.listener) {
           if (!this.iteratorQueue) {
-            throw new MQClientError('No message listener: call registerMessageListener() (or iterate with for await) before start()');
+            throw new MQClientError(
+              'No message listener: call registerMessageListener() (or iterate with for await) before start()',
+            );
           }
         }
-        if (this.subscriptionsByTopic.size === 0) throw new MQClientError('No subscription: call subscribe(topic, expression) before start()');
+        if (this.subscriptionsByTopic.size === 0)
+          throw new MQClientError('No subscription: call subscribe(topic, expression) before start()');
         if (this.messageModel === MessageModel.CLUSTERING) {
           const retryTopic = getRetryTopic(this.groupName);
           this.subscriptionsByTopic.set(retryTopic, this.buildSubscription(retryTopic, MessageSelector.byTag('*')));
         }
         const client = MQClientManager.getOrCreate(this.opts);
         this.client = client;
-        this.rebalance = new RebalanceImpl(client, this.groupName, this.messageModel, this.opts.allocateMessageQueueStrategy ?? new AllocateMessageQueueAveragely(), {
-          computePullFromWhere: (mq) => this.computePullFromWhere(mq),
-          dispatchPull: (mq, pq, offset) => this.startPulling(mq, pq, offset),
-          removeUnnecessaryMessageQueue: (mq, pq) => this.removeUnnecessaryMessageQueue(mq, pq),
-          removeDirtyOffset: (mq) => this.offsetStore?.removeOffset(mq),
-        });
+        this.rebalance = new RebalanceImpl(
+          client,
+          this.groupName,
+          this.messageModel,
+          this.opts.allocateMessageQueueStrategy ?? new AllocateMessageQueueAveragely(),
+          {
+            computePullFromWhere: (mq) => this.computePullFromWhere(mq),
+            dispatchPull: (mq, pq, offset) => this.startPulling(mq, pq, offset),
+            removeUnnecessaryMessageQueue: (mq, pq) => this.removeUnnecessaryMessageQueue(mq, pq),
+            removeDirtyOffset: (mq) => this.offsetStore?.removeOffset(mq),
+          },
+        );
         for (const [t, sd] of this.subscriptionsByTopic) this.rebalance.subscriptionInner.set(t, sd);
         this.offsetStore =
           this.messageModel === MessageModel.BROADCASTING
@@ -278,11 +287,26 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
         this.state = 'RUNNING';
         const onError = (err: unknown, name: string): void => client.logger.warn(`${name} failed`, err);
         if (this.orderly && this.messageModel === MessageModel.CLUSTERING) {
-          this.tasks.push(new PeriodicTask('lock queues', client.config.lockIntervalMs, () => this.rebalance!.lockAll(), onError, 1000).start());
+          this.tasks.push(
+            new PeriodicTask(
+              'lock queues',
+              client.config.lockIntervalMs,
+              () => this.rebalance!.lockAll(),
+              onError,
+              1000,
+            ).start(),
+          );
         }
         const timeoutMin = this.opts.consumeTimeout ?? 15;
         if (!this.orderly) {
-          this.tasks.push(new PeriodicTask('clean expired messages', timeoutMin * 60000, () => this.cleanExpiredMessages(), onError).start());
+          this.tasks.push(
+            new PeriodicTask(
+              'clean expired messages',
+              timeoutMin * 60000,
+              () => this.cleanExpiredMessages(),
+              onError,
+            ).start(),
+          );
         }
         await this.afterSubscriptionChange();
       } catch (err) {
@@ -388,7 +412,9 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
                 }),
             ),
           );
-          return results.every(Boolean) ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS : ConsumeConcurrentlyStatus.RECONSUME_LATER;
+          return results.every(Boolean)
+            ? ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+            : ConsumeConcurrentlyStatus.RECONSUME_LATER;
         },
       };
       this.listener = iteratorListener;
@@ -496,12 +522,31 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     try {
       const status =
         this.listener.kind === 'orderly'
-          ? await this.listener.consumeMessage([msg], { messageQueue: mq, autoCommit: true, suspendCurrentQueueTimeMillis: 1000 })
-          : await this.listener.consumeMessage([msg], { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: Number.MAX_SAFE_INTEGER });
+          ? await this.listener.consumeMessage([msg], {
+              messageQueue: mq,
+              autoCommit: true,
+              suspendCurrentQueueTimeMillis: 1000,
+            })
+          : await this.listener.consumeMessage([msg], {
+              messageQueue: mq,
+              delayLevelWhenNextConsume: 0,
+              ackIndex: Number.MAX_SAFE_INTEGER,
+            });
       const ok = status === ConsumeConcurrentlyStatus.CONSUME_SUCCESS || status === ConsumeOrderlyStatus.SUCCESS;
-      return { order: this.orderly, autoCommit: true, consumeResult: ok ? 'CR_SUCCESS' : 'CR_LATER', spentTimeMills: Date.now() - started };
+      return {
+        order: this.orderly,
+        autoCommit: true,
+        consumeResult: ok ? 'CR_SUCCESS' : 'CR_LATER',
+        spentTimeMills: Date.now() - started,
+      };
     } catch (err) {
-      return { order: this.orderly, autoCommit: true, consumeResult: 'CR_THROW_EXCEPTION', remark: String(err), spentTimeMills: Date.now() - started };
+      return {
+        order: this.orderly,
+        autoCommit: true,
+        consumeResult: 'CR_THROW_EXCEPTION',
+        remark: err instanceof Error ? err.message : JSON.stringify(err),
+        spentTimeMills: Date.now() - started,
+      };
     }
   }
 
@@ -556,7 +601,9 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
   // ---- pulling ----
 
   private startPulling(mq: MessageQueue, pq: ProcessQueue, nextOffset: number): void {
-    void this.pullLoop(mq, pq, nextOffset).catch((err) => this.client?.logger.warn(`pull loop of ${messageQueueKey(mq)} ended`, err));
+    void this.pullLoop(mq, pq, nextOffset).catch((err) =>
+      this.client?.logger.warn(`pull loop of ${messageQueueKey(mq)} ended`, err),
+    );
   }
 
   private async pullLoop(mq: MessageQueue, pq: ProcessQueue, startOffset: number): Promise<void> {
@@ -690,8 +737,16 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     }
   }
 
-  private filterMessages(msgs: MessageExt[], sd: SubscriptionDataJson, mq: MessageQueue, ext: Record<string, string>): MessageExt[] {
-    const tags = sd.expressionType === ExpressionType.TAG && sd.tagsSet.length > 0 && sd.subString !== '*' ? new Set(sd.tagsSet) : undefined;
+  private filterMessages(
+    msgs: MessageExt[],
+    sd: SubscriptionDataJson,
+    mq: MessageQueue,
+    ext: Record<string, string>,
+  ): MessageExt[] {
+    const tags =
+      sd.expressionType === ExpressionType.TAG && sd.tagsSet.length > 0 && sd.subString !== '*'
+        ? new Set(sd.tagsSet)
+        : undefined;
     const out: MessageExt[] = [];
     for (const m of msgs) {
       if (tags && !(m.tags !== undefined && tags.has(m.tags))) continue;
@@ -787,7 +842,8 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     if (failedBack.length > 0) {
       const delay = this.opts.consumeRetryDelayMs ?? 5000;
       void sleep(delay, this.abort.signal).then(() => {
-        if (!this.abort.signal.aborted && !pq.dropped) void this.track(this.gate.run(() => this.consumeConcurrently(failedBack, pq, mq)));
+        if (!this.abort.signal.aborted && !pq.dropped)
+          void this.track(this.gate.run(() => this.consumeConcurrently(failedBack, pq, mq)));
       });
     }
   }
@@ -797,7 +853,8 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     const client = this.client!;
     const originTopic = wrapNamespace(this.opts.namespace, msg.topic);
     try {
-      const addr = client.findBrokerAddressInPublish(mq.brokerName) ?? client.findBrokerAddressInSubscribe(mq.brokerName);
+      const addr =
+        client.findBrokerAddressInPublish(mq.brokerName) ?? client.findBrokerAddressInSubscribe(mq.brokerName);
       if (!addr) throw new MQClientError(`No address for broker ${mq.brokerName}`);
       await client.api.consumerSendMessageBack(addr, {
         offset: msg.commitLogOffset,
@@ -820,7 +877,12 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     }
   }
 
-  private async resendToRetryTopic(msg: MessageExt, originTopic: string, delayLevel: number, maxReconsumeTimes: number): Promise<void> {
+  private async resendToRetryTopic(
+    msg: MessageExt,
+    originTopic: string,
+    delayLevel: number,
+    maxReconsumeTimes: number,
+  ): Promise<void> {
     const producer = await this.getInnerProducer();
     const retry = new Message(getRetryTopic(this.groupName), msg.body);
     retry.flag = msg.flag;
@@ -877,7 +939,10 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
         let status: ConsumeOrderlyStatus;
         pq.inFlight++;
         try {
-          status = await this.gate.run(async () => (await listener.consumeMessage(msgs, ctx)) ?? ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT);
+          status = await this.gate.run(
+            async () =>
+              (await listener.consumeMessage(msgs, ctx)) ?? ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT,
+          );
         } catch (err) {
           this.client?.logger.warn(`orderly listener of ${this.groupName} threw`, err);
           status = ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
@@ -885,7 +950,10 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
           pq.inFlight--;
         }
         let commitOffset = -1;
-        if (status === ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT || status === ConsumeOrderlyStatus.ROLLBACK) {
+        if (
+          status === ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT ||
+          status === ConsumeOrderlyStatus.ROLLBACK
+        ) {
           if (await this.checkReconsumeTimes(msgs, mq)) {
             pq.makeMessageToConsumeAgain(msgs);
             rescheduleMs = ctx.suspendCurrentQueueTimeMillis;
@@ -950,4 +1018,3 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     }
   }
 }
-

@@ -32,8 +32,13 @@ describe('LocalFileOffsetStore', () => {
     const store = new LocalFileOffsetStore('c', 'G', dir);
     const { mkdir, writeFile } = await import('node:fs/promises');
     await mkdir(join(dir, 'c', 'G'), { recursive: true });
-    await writeFile(join(dir, 'c', 'G', 'offsets.json'), '{"offsetTable":{{"brokerName":"b","queueId":0,"topic":"T"}:7}}');
+    await writeFile(
+      join(dir, 'c', 'G', 'offsets.json'),
+      '{"offsetTable":{{"brokerName":"b","queueId":0,"topic":"T"}:7}}',
+    );
     await store.load();
-    expect(await store.readOffset({ topic: 'T', brokerName: 'b', queueId: 0 }, ReadOffsetType.READ_FROM_MEMORY)).toBe(7);
+    expect(await store.readOffset({ topic: 'T', brokerName: 'b', queueId: 0 }, ReadOffsetType.READ_FROM_MEMORY)).toBe(
+      7,
+    );
   });
 });

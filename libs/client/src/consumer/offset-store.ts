@@ -112,7 +112,10 @@ export class RemoteBrokerOffsetStore extends MemoryOffsetTable implements Offset
       await this.client.updateTopicRouteInfo(mq.topic);
       addr = this.client.findBrokerAddressInSubscribe(mq.brokerName);
     }
-    if (!addr) throw new MQClientError(`The broker "${mq.brokerName}" of ${mq.topic} is not in the route; is it running?`, { retriable: true });
+    if (!addr)
+      throw new MQClientError(`The broker "${mq.brokerName}" of ${mq.topic} is not in the route; is it running?`, {
+        retriable: true,
+      });
     return addr;
   }
 }
@@ -129,7 +132,8 @@ export class LocalFileOffsetStore extends MemoryOffsetTable implements OffsetSto
 
   constructor(clientId: string, group: string, offsetStoreDir?: string) {
     super();
-    const dir = offsetStoreDir ?? process.env['rocketmq.client.localOffsetStoreDir'] ?? join(homedir(), '.rocketmq_offsets');
+    const dir =
+      offsetStoreDir ?? process.env['rocketmq.client.localOffsetStoreDir'] ?? join(homedir(), '.rocketmq_offsets');
     this.storePath = join(dir, clientId.replace(/[\\/]/g, '_'), group, 'offsets.json');
   }
 
@@ -147,7 +151,11 @@ export class LocalFileOffsetStore extends MemoryOffsetTable implements OffsetSto
         for (const [k, v] of javaMapEntries(raw.offsetTable, 'offsetTable')) {
           const keyObj = typeof k === 'string' ? parseJavaJson(k) : k;
           if (!isPlainObject(keyObj)) continue;
-          const mq = { topic: String(keyObj.topic), brokerName: String(keyObj.brokerName), queueId: Number(keyObj.queueId) };
+          const mq = {
+            topic: String(keyObj.topic),
+            brokerName: String(keyObj.brokerName),
+            queueId: Number(keyObj.queueId),
+          };
           this.table.set(messageQueueKey(mq), { mq, offset: Number(v) });
         }
         return;

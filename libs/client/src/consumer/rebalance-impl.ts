@@ -1,9 +1,4 @@
-import {
-  compareMessageQueues,
-  isRetryTopic,
-  messageQueueKey,
-  type MessageQueue,
-} from '@rocketnest/common';
+import { compareMessageQueues, isRetryTopic, messageQueueKey, type MessageQueue } from '@rocketnest/common';
 import type { MQClientInstance, SubscriptionDataJson } from '../impl/mq-client-instance';
 import { MessageModel } from './consumer-enums';
 import { ProcessQueue } from './process-queue';
@@ -77,7 +72,11 @@ export class RebalanceImpl {
     }
   }
 
-  private async updateProcessQueueTableInRebalance(topic: string, mqSet: MessageQueue[], isOrder: boolean): Promise<boolean> {
+  private async updateProcessQueueTableInRebalance(
+    topic: string,
+    mqSet: MessageQueue[],
+    isOrder: boolean,
+  ): Promise<boolean> {
     let changed = false;
     const wanted = new Map(mqSet.map((mq) => [messageQueueKey(mq), mq]));
     for (const [key, { mq, pq }] of [...this.processQueueTable]) {
@@ -152,7 +151,9 @@ export class RebalanceImpl {
       const addr = this.client.findBrokerAddressInSubscribe(brokerName);
       if (!addr) continue;
       try {
-        const locked = new Set((await this.client.api.lockBatchMQ(addr, this.group, this.client.clientId, mqs)).map(messageQueueKey));
+        const locked = new Set(
+          (await this.client.api.lockBatchMQ(addr, this.group, this.client.clientId, mqs)).map(messageQueueKey),
+        );
         for (const mq of mqs) {
           const entry = this.processQueueTable.get(messageQueueKey(mq));
           if (!entry) continue;

@@ -13,7 +13,7 @@ function host(text: string | undefined, fallback: string): HostAddress {
   try {
     return parseHostString(text ?? fallback);
   } catch {
-    return { address: '0.0.0.0', port: 0 } as HostAddress;
+    return { address: '0.0.0.0', port: 0 };
   }
 }
 

@@ -45,7 +45,9 @@ function num(v: unknown, dflt = 0): number {
 }
 
 function str(v: unknown): string {
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v as string | number);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  return '';
 }
 
 /** Reads a route body with the tolerant Java JSON reader (old name servers write unquoted integer keys). */
@@ -177,7 +179,11 @@ export class MQClientAPI {
     expectSuccess(response, addr);
   }
 
-  async getConsumerIdListByGroup(addr: string, consumerGroup: string, timeoutMs = this.requestTimeoutMs): Promise<string[]> {
+  async getConsumerIdListByGroup(
+    addr: string,
+    consumerGroup: string,
+    timeoutMs = this.requestTimeoutMs,
+  ): Promise<string[]> {
     const response = await this.remoting.invoke(
       addr,
       this.request(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup }),
@@ -255,7 +261,12 @@ export class MQClientAPI {
     return extNumber(expectSuccess(response, addr), 'offset');
   }
 
-  async searchOffset(addr: string, mq: MessageQueue, timestamp: number, timeoutMs = this.requestTimeoutMs): Promise<number> {
+  async searchOffset(
+    addr: string,
+    mq: MessageQueue,
+    timestamp: number,
+    timeoutMs = this.requestTimeoutMs,
+  ): Promise<number> {
     const response = await this.remoting.invoke(
       addr,
       this.request(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, {

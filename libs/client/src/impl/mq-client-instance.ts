@@ -1,12 +1,13 @@
-import {
-  MQClientError,
-  RequestCode,
-  ResponseCode,
-  type MessageQueue,
-} from '@rocketnest/common';
+import { MQClientError, RequestCode, ResponseCode, type MessageQueue } from '@rocketnest/common';
 import { RemotingClient, RemotingCommand, type RemotingChannel } from '@rocketnest/remoting';
 import { TopicPublishInfo } from '../producer/latency/latency-fault-tolerance';
-import { buildClientId, requireNamesrv, resolveClientConfig, type ClientOptions, type ResolvedClientConfig } from './client-config';
+import {
+  buildClientId,
+  requireNamesrv,
+  resolveClientConfig,
+  type ClientOptions,
+  type ResolvedClientConfig,
+} from './client-config';
 import { MQClientAPI, PermName, type TopicRouteData } from './mq-client-api';
 import { PeriodicTask } from './periodic-task';
 
@@ -128,11 +129,34 @@ export class MQClientInstance {
       this.state = 'RUNNING';
       const onError = (err: unknown, name: string): void => this.logger.warn(`${name} failed`, err);
       this.tasks = [
-        new PeriodicTask('route refresh', this.config.pollNameServerIntervalMs, () => this.updateTopicRouteInfoFromNameServer(), onError, 10).start(),
-        new PeriodicTask('heartbeat', this.config.heartbeatBrokerIntervalMs, () => this.sendHeartbeatToAllBrokers(), onError, 1000).start(),
-        new PeriodicTask('persist offsets', this.config.persistConsumerOffsetIntervalMs, () => this.persistAllConsumerOffset(), onError).start(),
+        new PeriodicTask(
+          'route refresh',
+          this.config.pollNameServerIntervalMs,
+          () => this.updateTopicRouteInfoFromNameServer(),
+          onError,
+          10,
+        ).start(),
+        new PeriodicTask(
+          'heartbeat',
+          this.config.heartbeatBrokerIntervalMs,
+          () => this.sendHeartbeatToAllBrokers(),
+          onError,
+          1000,
+        ).start(),
+        new PeriodicTask(
+          'persist offsets',
+          this.config.persistConsumerOffsetIntervalMs,
+          () => this.persistAllConsumerOffset(),
+          onError,
+        ).start(),
       ];
-      this.rebalanceTask = new PeriodicTask('rebalance', this.config.rebalanceIntervalMs, () => this.doRebalance(), onError, 0);
+      this.rebalanceTask = new PeriodicTask(
+        'rebalance',
+        this.config.rebalanceIntervalMs,
+        () => this.doRebalance(),
+        onError,
+        0,
+      );
       this.tasks.push(this.rebalanceTask.start());
     })();
     return this.startPromise;
@@ -246,7 +270,11 @@ export class MQClientInstance {
     return pending;
   }
 
-  private async fetchRoute(topic: string, defaultTopic: string | undefined, defaultQueueNums: number): Promise<boolean> {
+  private async fetchRoute(
+    topic: string,
+    defaultTopic: string | undefined,
+    defaultQueueNums: number,
+  ): Promise<boolean> {
     let route: TopicRouteData | undefined;
     if (defaultTopic) {
       route = await this.api.getTopicRouteInfo(defaultTopic);
@@ -346,7 +374,11 @@ export class MQClientInstance {
     const calls: Promise<void>[] = [];
     for (const addrs of this.brokerAddrTable.values()) {
       for (const addr of addrs.values()) {
-        calls.push(this.api.unregisterClient(addr, this.clientId, groups).catch((err) => this.logger.warn(`unregister at ${addr} failed`, err)));
+        calls.push(
+          this.api
+            .unregisterClient(addr, this.clientId, groups)
+            .catch((err) => this.logger.warn(`unregister at ${addr} failed`, err)),
+        );
       }
     }
     await Promise.all(calls);
@@ -380,7 +412,10 @@ export class MQClientInstance {
     this.remoting.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => {
       const consumer = this.consumers.get(req.extFields?.consumerGroup ?? '');
       if (!consumer?.runningInfo) {
-        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, `The Consumer Group <${req.extFields?.consumerGroup}> not exist in this consumer`);
+        return RemotingCommand.createResponse(
+          ResponseCode.SYSTEM_ERROR,
+          `The Consumer Group <${req.extFields?.consumerGroup}> not exist in this consumer`,
+        );
       }
       const response = RemotingCommand.createResponse(ResponseCode.SUCCESS);
       response.body = Buffer.from(JSON.stringify(consumer.runningInfo()), 'utf8');
@@ -389,7 +424,10 @@ export class MQClientInstance {
     this.remoting.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, async (req) => {
       const consumer = this.consumers.get(req.extFields?.consumerGroup ?? '');
       if (!consumer?.consumeMessageDirectly || !req.body) {
-        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, `The Consumer Group <${req.extFields?.consumerGroup}> not exist in this consumer`);
+        return RemotingCommand.createResponse(
+          ResponseCode.SYSTEM_ERROR,
+          `The Consumer Group <${req.extFields?.consumerGroup}> not exist in this consumer`,
+        );
       }
       const result = await consumer.consumeMessageDirectly(req.body, req.extFields?.brokerName);
       const response = RemotingCommand.createResponse(ResponseCode.SUCCESS);
@@ -397,7 +435,8 @@ export class MQClientInstance {
       return response;
     });
     this.remoting.registerProcessor(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, (req, channel) => {
-      if (!this.replyHandler) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'no requester in this client');
+      if (!this.replyHandler)
+        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'no requester in this client');
       this.replyHandler(req, channel);
       return RemotingCommand.createResponse(ResponseCode.SUCCESS);
     });
@@ -415,7 +454,9 @@ export function topicRouteToPublishInfo(topic: string, route: TopicRouteData): T
     }
     return new TopicPublishInfo(mqs, true);
   }
-  const queueDatas = [...route.queueDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : a.brokerName > b.brokerName ? 1 : 0));
+  const queueDatas = [...route.queueDatas].sort((a, b) =>
+    a.brokerName < b.brokerName ? -1 : a.brokerName > b.brokerName ? 1 : 0,
+  );
   for (const qd of queueDatas) {
     if ((qd.perm & PermName.PERM_WRITE) === 0) continue;
     const bd = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);

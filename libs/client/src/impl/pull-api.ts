@@ -77,7 +77,8 @@ export async function pullMessage(client: MQClientInstance, args: PullArgs): Pro
   switch (response.code) {
     case ResponseCode.SUCCESS: {
       const msgs = decodeMessageRecords(response.body ?? Buffer.alloc(0), { copyBody: false });
-      const tags = sd.expressionType === 'TAG' && sd.subString !== '*' && sd.tagsSet.length > 0 ? new Set(sd.tagsSet) : undefined;
+      const tags =
+        sd.expressionType === 'TAG' && sd.subString !== '*' && sd.tagsSet.length > 0 ? new Set(sd.tagsSet) : undefined;
       const found = msgs.filter((m) => !tags || (m.tags !== undefined && tags.has(m.tags)));
       for (const m of found) {
         m.brokerName = mq.brokerName;

@@ -8,7 +8,7 @@ export function parseResetOffsetBody(body: Buffer): Map<string, { mq: MessageQue
   const table = (raw as Record<string, unknown>).offsetTable;
   if (table === undefined || table === null) return out;
   for (const [key, value] of javaMapEntries(table, 'offsetTable')) {
-    const k = typeof key === 'string' ? (parseJavaJson(key) as unknown) : key;
+    const k = typeof key === 'string' ? parseJavaJson(key) : key;
     if (!isPlainObject(k)) continue;
     const mq = { topic: String(k.topic), brokerName: String(k.brokerName), queueId: Number(k.queueId) };
     out.set(messageQueueKey(mq), { mq, offset: Number(value) });

@@ -23,9 +23,18 @@ import {
 import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
 import { wrapNamespace, withoutNamespace, type ClientOptions } from '../impl/client-config';
 import { decodeReplyMessage } from '../impl/message-codec';
-import { MQClientManager, type ClientLogger, type MQClientInstance, type MQProducerInner } from '../impl/mq-client-instance';
+import {
+  MQClientManager,
+  type ClientLogger,
+  type MQClientInstance,
+  type MQProducerInner,
+} from '../impl/mq-client-instance';
 import { MQFaultStrategy, TopicPublishInfo } from './latency/latency-fault-tolerance';
-import { toMessageQueueSelector, type MessageQueueSelector, type MessageQueueSelectorFn } from './message-queue-selector';
+import {
+  toMessageQueueSelector,
+  type MessageQueueSelector,
+  type MessageQueueSelectorFn,
+} from './message-queue-selector';
 import { SendStatus, type SendResult } from './send-result';
 
 /** Options of {@link DefaultMQProducer}; defaults follow the Java client. */
@@ -250,7 +259,13 @@ export class DefaultMQProducer implements MQProducerInner {
     const reply = new Promise<MessageExt>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.replyFutures.delete(correlationId);
-        reject(new RemotingTimeoutError('reply', timeoutMs, `No reply to request ${correlationId} on topic ${msg.topic} within ${timeoutMs} ms; is a replier consuming that topic?`));
+        reject(
+          new RemotingTimeoutError(
+            'reply',
+            timeoutMs,
+            `No reply to request ${correlationId} on topic ${msg.topic} within ${timeoutMs} ms; is a replier consuming that topic?`,
+          ),
+        );
       }, timeoutMs);
       this.replyFutures.set(correlationId, {
         resolve: (m) => {
@@ -276,7 +291,11 @@ export class DefaultMQProducer implements MQProducerInner {
    * Sends the reply to a request message (Java `MessageUtil.createReplyMessage` + send): topic
    * `<cluster>_REPLY_TOPIC`, code SEND_REPLY_MESSAGE_V2.
    */
-  async sendReply(requestMsg: MessageExt, body: Buffer | string, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
+  async sendReply(
+    requestMsg: MessageExt,
+    body: Buffer | string,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<SendResult> {
     const cluster = requestMsg.getProperty(MessageConst.CLUSTER);
     const correlationId = requestMsg.getProperty(MessageConst.CORRELATION_ID);
     const replyTo = requestMsg.getProperty(MessageConst.REPLY_TO_CLIENT);
@@ -342,13 +361,21 @@ export class DefaultMQProducer implements MQProducerInner {
       } else {
         const info = await this.tryToFindTopicPublishInfo(msg.topic);
         const selector = toMessageQueueSelector(opts.selector!);
-        const visible = info.messageQueueList.map((q) => ({ ...q, topic: withoutNamespace(this.options.namespace, q.topic) }));
+        const visible = info.messageQueueList.map((q) => ({
+          ...q,
+          topic: withoutNamespace(this.options.namespace, q.topic),
+        }));
         const chosen = selector.select(visible, msg, opts.arg);
         if (!chosen) throw new MQClientError(`The selector returned no queue for topic ${msg.topic}`);
         mq = { ...chosen, topic: wrapNamespace(this.options.namespace, chosen.topic) };
       }
       const left = timeoutMs - (Date.now() - started);
-      if (left <= 0) throw new RemotingTimeoutError(mq.brokerName, timeoutMs, `Send to ${msg.topic} timed out before a queue was chosen (${timeoutMs} ms)`);
+      if (left <= 0)
+        throw new RemotingTimeoutError(
+          mq.brokerName,
+          timeoutMs,
+          `Send to ${msg.topic} timed out before a queue was chosen (${timeoutMs} ms)`,
+        );
       return this.sendKernel(client, msg, mq, mode, left);
     }
     return this.sendDefault(client, msg, mode, timeoutMs);
@@ -370,7 +397,8 @@ export class DefaultMQProducer implements MQProducerInner {
 
   private checkMessage(msg: Message, original: Message | Message[]): void {
     validateTopic(withoutNamespace(this.options.namespace, msg.topic));
-    if (msg.body.length === 0) throw new MQClientError('The message body length is zero', { responseCode: ResponseCode.MESSAGE_ILLEGAL });
+    if (msg.body.length === 0)
+      throw new MQClientError('The message body length is zero', { responseCode: ResponseCode.MESSAGE_ILLEGAL });
     if (msg.body.length > this.options.maxMessageSize) {
       throw new MQClientError(
         `The message body size ${msg.body.length} exceeds maxMessageSize ${this.options.maxMessageSize}${Array.isArray(original) ? ' (batch)' : ''}; split it or raise maxMessageSize`,
@@ -401,11 +429,20 @@ export class DefaultMQProducer implements MQProducerInner {
     return info;
   }
 
-  private async sendDefault(client: MQClientInstance, msg: Message, mode: CommunicationMode, timeoutMs: number): Promise<SendResult | undefined> {
+  private async sendDefault(
+    client: MQClientInstance,
+    msg: Message,
+    mode: CommunicationMode,
+    timeoutMs: number,
+  ): Promise<SendResult | undefined> {
     const started = Date.now();
     const info = await this.tryToFindTopicPublishInfo(msg.topic);
     const timesTotal =
-      mode === 'SYNC' ? 1 + this.options.retryTimesWhenSendFailed : mode === 'ASYNC' ? 1 + this.options.retryTimesWhenSendAsyncFailed : 1;
+      mode === 'SYNC'
+        ? 1 + this.options.retryTimesWhenSendFailed
+        : mode === 'ASYNC'
+          ? 1 + this.options.retryTimesWhenSendAsyncFailed
+          : 1;
     const brokersSent: string[] = [];
     let lastBrokerName: string | undefined;
     let lastError: unknown;
@@ -417,13 +454,22 @@ export class DefaultMQProducer implements MQProducerInner {
       const attemptStart = Date.now();
       const left = timeoutMs - (attemptStart - started);
       if (left <= 0) {
-        lastError = new RemotingTimeoutError(mq.brokerName, timeoutMs, `Send to ${msg.topic} timed out after ${timeoutMs} ms`);
+        lastError = new RemotingTimeoutError(
+          mq.brokerName,
+          timeoutMs,
+          `Send to ${msg.topic} timed out after ${timeoutMs} ms`,
+        );
         break;
       }
       try {
         const result = await this.sendKernel(client, msg, mq, mode, left);
         this.faultStrategy.updateFaultItem(mq.brokerName, Date.now() - attemptStart, false);
-        if (mode !== 'ONEWAY' && result && result.sendStatus !== SendStatus.SEND_OK && this.options.retryAnotherBrokerWhenNotStoreOK) {
+        if (
+          mode !== 'ONEWAY' &&
+          result &&
+          result.sendStatus !== SendStatus.SEND_OK &&
+          this.options.retryAnotherBrokerWhenNotStoreOK
+        ) {
           lastResult = result;
           continue;
         }
@@ -438,18 +484,31 @@ export class DefaultMQProducer implements MQProducerInner {
     const cause = lastError instanceof Error ? lastError.message : String(lastError);
     throw new MQClientError(
       `Send [${brokersSent.length}] times, still failed, cost [${Date.now() - started}]ms, Topic: ${msg.topic}, BrokersSent: [${brokersSent.join(', ')}]: ${cause}`,
-      { cause: lastError, retriable: lastError instanceof RocketMQError ? lastError.retriable : false, responseCode: lastError instanceof MQBrokerError ? lastError.responseCode : undefined },
+      {
+        cause: lastError,
+        retriable: lastError instanceof RocketMQError ? lastError.retriable : false,
+        responseCode: lastError instanceof MQBrokerError ? lastError.responseCode : undefined,
+      },
     );
   }
 
-  protected async sendKernel(client: MQClientInstance, msg: Message, mq: MessageQueue, mode: CommunicationMode, timeoutMs: number): Promise<SendResult | undefined> {
+  protected async sendKernel(
+    client: MQClientInstance,
+    msg: Message,
+    mq: MessageQueue,
+    mode: CommunicationMode,
+    timeoutMs: number,
+  ): Promise<SendResult | undefined> {
     let brokerAddr = client.findBrokerAddressInPublish(mq.brokerName);
     if (!brokerAddr) {
       await client.updateTopicRouteInfo(mq.topic);
       brokerAddr = client.findBrokerAddressInPublish(mq.brokerName);
     }
     if (!brokerAddr) {
-      throw new MQClientError(`The broker "${mq.brokerName}" of topic ${mq.topic} is not in the route (no master address); is it running?`, { retriable: true });
+      throw new MQClientError(
+        `The broker "${mq.brokerName}" of topic ${mq.topic} is not in the route (no master address); is it running?`,
+        { retriable: true },
+      );
     }
     const members = (msg as Message & { batchMembers?: Message[] }).batchMembers;
     const isBatch = members !== undefined;
@@ -473,7 +532,11 @@ export class DefaultMQProducer implements MQProducerInner {
       }
     }
     const isReply = properties[MessageConst.MESSAGE_TYPE] === 'reply';
-    const code = isBatch ? RequestCode.SEND_BATCH_MESSAGE : isReply ? RequestCode.SEND_REPLY_MESSAGE_V2 : RequestCode.SEND_MESSAGE_V2;
+    const code = isBatch
+      ? RequestCode.SEND_BATCH_MESSAGE
+      : isReply
+        ? RequestCode.SEND_REPLY_MESSAGE_V2
+        : RequestCode.SEND_MESSAGE_V2;
     const req = client.api.request(
       code,
       {
@@ -502,7 +565,13 @@ export class DefaultMQProducer implements MQProducerInner {
     return this.processSendResponse(response, brokerAddr, mq, msg, members);
   }
 
-  private processSendResponse(response: RemotingCommand, brokerAddr: string, mq: MessageQueue, msg: Message, members: Message[] | undefined): SendResult {
+  private processSendResponse(
+    response: RemotingCommand,
+    brokerAddr: string,
+    mq: MessageQueue,
+    msg: Message,
+    members: Message[] | undefined,
+  ): SendResult {
     let sendStatus: SendStatus;
     switch (response.code) {
       case ResponseCode.SUCCESS:

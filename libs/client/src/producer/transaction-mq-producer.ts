@@ -3,6 +3,7 @@ import {
   MessageConst,
   MessageSysFlag,
   decodeMessageRecords,
+  decodeOffsetMessageId,
   type Message,
   type MessageExt,
 } from '@rocketnest/common';
@@ -27,13 +28,6 @@ function commitOrRollbackFlag(state: LocalTransactionState): number {
   }
 }
 
-/** Commit-log offset inside an offset msgId: the last 8 bytes (16 hex digits). */
-function commitLogOffsetOf(offsetMsgId: string): number {
-  const hex = offsetMsgId.slice(-16);
-  if (!/^[0-9A-Fa-f]{16}$/.test(hex)) throw new MQClientError(`Bad offset message id "${offsetMsgId}"`);
-  return Number(BigInt(`0x${hex}`));
-}
-
 /**
  * Transactional producer (Java `TransactionMQProducer`): sends a half message, runs the local transaction, ends it
  * with END_TRANSACTION (oneway), and answers the broker's CHECK_TRANSACTION_STATE with `checkLocalTransaction`.
@@ -52,7 +46,8 @@ export class TransactionMQProducer extends DefaultMQProducer {
 
   async sendMessageInTransaction(msg: Message, arg?: unknown): Promise<TransactionSendResult> {
     const listener = this.transactionListener;
-    if (!listener) throw new MQClientError('No transaction listener: pass transactionListener or call setTransactionListener()');
+    if (!listener)
+      throw new MQClientError('No transaction listener: pass transactionListener or call setTransactionListener()');
     if (msg.delayTimeLevel > 0) msg.clearProperty(MessageConst.DELAY);
     msg.putProperty(MessageConst.TRAN_MSG, 'true');
     msg.putProperty(MessageConst.PGROUP, this.groupName);
@@ -80,7 +75,9 @@ export class TransactionMQProducer extends DefaultMQProducer {
         topic: msg.topic,
         state,
         fromCheck: false,
-        remark: localError ? `executeLocalTransactionBranch exception: ${String(localError)}` : undefined,
+        remark: localError
+          ? `executeLocalTransactionBranch exception: ${localError instanceof Error ? localError.message : JSON.stringify(localError)}`
+          : undefined,
       });
     } catch (err) {
       this.clientInstance.logger.warn('END_TRANSACTION failed; the broker will check back', err);
@@ -111,7 +108,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
         topic: t.topic,
         producerGroup: this.groupName,
         tranStateTableOffset: t.queueOffset,
-        commitLogOffset: commitLogOffsetOf(t.offsetMsgId),
+        commitLogOffset: decodeOffsetMessageId(t.offsetMsgId).offset,
         commitOrRollback: commitOrRollbackFlag(t.state),
         fromTransactionCheck: t.fromCheck,
         msgId: t.msgId,
@@ -136,7 +133,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
       try {
         state = (await listener.checkLocalTransaction(msg)) ?? LocalTransactionState.UNKNOW;
       } catch (err) {
-        remark = `checkLocalTransactionState exception: ${String(err)}`;
+        remark = `checkLocalTransactionState exception: ${err instanceof Error ? err.message : JSON.stringify(err)}`;
       }
       const client = this.clientInstance;
       await client.api.endTransactionOneway(

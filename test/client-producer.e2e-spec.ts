@@ -1,0 +1,259 @@
+import { BrokerController, silentLogger, type EmbeddedRocketMQ } from '@rocketnest/broker';
+import { MQClientError, Message, type MessageExt } from '@rocketnest/common';
+import {
+  DefaultLitePullConsumer,
+  DefaultMQAdminExt,
+  DefaultMQProducer,
+  SelectMessageQueueByHash,
+  SendStatus,
+  TopicPublishInfo,
+} from '@rocketnest/client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from './utils/wait-for';
+import { FAST, createTopic, startCluster, unique } from './client-helpers';
+
+async function readAll(namesrvAddr: string, topic: string, expected: number): Promise<MessageExt[]> {
+  const consumer = new DefaultLitePullConsumer({
+    ...FAST,
+    namesrvAddr,
+    consumerGroup: unique('reader'),
+    instanceName: unique('reader'),
+    autoCommit: false,
+    brokerSuspendMaxTimeMillis: 200,
+  });
+  await consumer.start();
+  try {
+    const mqs = await consumer.fetchMessageQueues(topic);
+    consumer.assign(mqs);
+    for (const mq of mqs) await consumer.seekToBegin(mq).catch(() => consumer.seek(mq, 0));
+    const out: MessageExt[] = [];
+    await waitFor(
+      async () => {
+        out.push(...(await consumer.poll(200)));
+        return out.length >= expected;
+      },
+      { timeoutMs: 10000, message: `expected ${expected} messages in ${topic}, got ${out.length}` },
+    );
+    return out;
+  } finally {
+    await consumer.shutdown();
+  }
+}
+
+describe('DefaultMQProducer against the embedded broker', () => {
+  let cluster: EmbeddedRocketMQ;
+  let producer: DefaultMQProducer;
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+  });
+  afterAll(async () => {
+    await cluster.shutdown();
+  });
+  beforeEach(async () => {
+    producer = new DefaultMQProducer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      producerGroup: unique('pg'),
+      instanceName: unique('p'),
+    });
+    await producer.start();
+  });
+  afterEach(async () => {
+    await producer.shutdown();
+  });
+
+  it('sends sync, async (promise and callback), oneway and batch messages that arrive intact', async () => {
+    const topic = unique('T');
+    await createTopic(cluster.namesrvAddr, topic);
+    const sync = await producer.send(
+      new Message(topic, 'sync', { tags: 'TagA', keys: ['k1', 'k2'], properties: { p: 'v' } }),
+    );
+    expect(sync.sendStatus).toBe(SendStatus.SEND_OK);
+    expect(sync.msgId).toMatch(/^[0-9A-F]{32}$/);
+    expect(sync.offsetMsgId).toMatch(/^[0-9A-F]{32}$/);
+    expect(sync.messageQueue.topic).toBe(topic);
+    const asyncResult = await producer.sendAsync(new Message(topic, 'async'));
+    expect(asyncResult.sendStatus).toBe(SendStatus.SEND_OK);
+    const viaCallback = await new Promise<string>((resolve, reject) =>
+      producer.send(new Message(topic, 'callback'), (err, r) => (err ? reject(err) : resolve(r!.msgId))),
+    );
+    await producer.sendOneway(new Message(topic, 'oneway'));
+    const batch = await producer.send([new Message(topic, 'b1'), new Message(topic, 'b2'), new Message(topic, 'b3')]);
+    expect(batch.msgId.split(',')).toHaveLength(3);
+    const big = Buffer.alloc(20000, 'z');
+    await producer.send(new Message(topic, big));
+
+    const msgs = await readAll(cluster.namesrvAddr, topic, 8);
+    const bodies = msgs.map((m) => m.body.toString()).sort();
+    expect(bodies).toEqual(['async', 'b1', 'b2', 'b3', 'callback', 'oneway', 'sync', big.toString()].sort());
+    const first = msgs.find((m) => m.body.toString() === 'sync')!;
+    expect(first.tags).toBe('TagA');
+    expect(first.keys).toBe('k1 k2');
+    expect(first.getUserProperty('p')).toBe('v');
+    expect(first.msgId).toBe(sync.msgId);
+    expect(msgs.find((m) => m.msgId === viaCallback)).toBeDefined();
+    expect(msgs.find((m) => m.body.length === 20000)!.body.equals(big)).toBe(true);
+  });
+
+  it('sends to a chosen queue and through a hash selector', async () => {
+    const topic = unique('T');
+    await createTopic(cluster.namesrvAddr, topic);
+    const mqs = await producer.fetchPublishMessageQueues(topic);
+    expect(mqs).toHaveLength(4);
+    const r = await producer.send(new Message(topic, 'q2'), { queue: mqs[2] });
+    expect(r.messageQueue.queueId).toBe(2);
+    const selector = new SelectMessageQueueByHash();
+    const chosen = new Set<number>();
+    for (let i = 0; i < 5; i++)
+      chosen.add((await producer.send(new Message(topic, `o${i}`), { selector, arg: 'order-7' })).messageQueue.queueId);
+    expect(chosen.size).toBe(1);
+    const custom = await producer.send(new Message(topic, 'c'), { selector: (list) => list[1]!, arg: null });
+    expect(custom.messageQueue.queueId).toBe(1);
+  });
+
+  it('auto-creates a topic through TBW102', async () => {
+    const topic = unique('Auto');
+    const r = await producer.send(new Message(topic, 'auto'));
+    expect(r.sendStatus).toBe(SendStatus.SEND_OK);
+    const admin = new DefaultMQAdminExt({ namesrvAddr: cluster.namesrvAddr, clientIP: '127.0.0.1' });
+    await admin.start();
+    try {
+      await waitFor(async () => (await admin.examineTopicRouteInfo(topic)).queueDatas.length > 0, { timeoutMs: 5000 });
+    } finally {
+      await admin.shutdown();
+    }
+  });
+
+  it('rejects bad input with typed errors', async () => {
+    await expect(producer.send(new Message(unique('T'), ''))).rejects.toBeInstanceOf(MQClientError);
+    await expect(producer.send(new Message('bad topic!', 'x'))).rejects.toBeInstanceOf(MQClientError);
+    const m = new Message(unique('T'), 'x');
+    m.delayTimeLevel = 2;
+    await expect(producer.send([m])).rejects.toThrow(/delay/);
+  });
+
+  it('request-reply correlates the reply', async () => {
+    const topic = unique('Req');
+    await createTopic(cluster.namesrvAddr, topic);
+    const replier = new DefaultLitePullConsumer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      consumerGroup: unique('rep'),
+      instanceName: unique('rep'),
+      brokerSuspendMaxTimeMillis: 200,
+    });
+    replier.subscribe(topic, '*');
+    await replier.start();
+    const replyProducer = new DefaultMQProducer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      producerGroup: unique('rp'),
+      instanceName: unique('rp'),
+    });
+    await replyProducer.start();
+    let stop = false;
+    const loop = (async () => {
+      while (!stop) {
+        for (const msg of await replier.poll(100)) await replyProducer.sendReply(msg, `re:${msg.body.toString()}`);
+      }
+    })();
+    try {
+      await waitFor(() => replier.assignment().length === 4, { timeoutMs: 5000 });
+      const reply = await producer.request(new Message(topic, 'ping'), 8000);
+      expect(reply.body.toString()).toBe('re:ping');
+    } finally {
+      stop = true;
+      await loop;
+      await replyProducer.shutdown();
+      await replier.shutdown();
+    }
+  });
+});
+
+describe('producer failover', () => {
+  it('names the topic and the name servers when there is no route', async () => {
+    const cluster = await startCluster({ autoCreateTopicEnable: false });
+    const producer = new DefaultMQProducer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      producerGroup: unique('pg'),
+      instanceName: unique('p'),
+    });
+    await producer.start();
+    try {
+      const topic = unique('Missing');
+      const err = await producer.send(new Message(topic, 'x')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MQClientError);
+      expect((err as Error).message).toContain(topic);
+      expect((err as Error).message).toContain(cluster.namesrvAddr);
+    } finally {
+      await producer.shutdown();
+      await cluster.shutdown();
+    }
+  });
+
+  it('retries on another broker when one is dead, and fault tolerance then avoids it', async () => {
+    const cluster = await startCluster();
+    const dir = mkdtempSync(join(tmpdir(), 'rn-broker-b-'));
+    const brokerB = new BrokerController(
+      {
+        storePathRootDir: dir,
+        listenPort: 0,
+        brokerIP1: '127.0.0.1',
+        bindAddress: '127.0.0.1',
+        healthPort: -1,
+        brokerName: 'broker-b',
+        namesrvAddr: cluster.namesrvAddr,
+        mappedFileSizeCommitLog: 4 * 1024 * 1024,
+        mappedFileSizeConsumeQueue: 6000 * 20,
+      },
+      { logger: silentLogger },
+    );
+    await brokerB.start();
+    const topic = unique('Fail');
+    const admin = new DefaultMQAdminExt({ namesrvAddr: cluster.namesrvAddr, clientIP: '127.0.0.1' });
+    await admin.start();
+    const producer = new DefaultMQProducer({
+      namesrvAddr: cluster.namesrvAddr,
+      clientIP: '127.0.0.1',
+      producerGroup: unique('pg'),
+      instanceName: unique('p'),
+      sendLatencyFaultEnable: true,
+      pollNameServerIntervalMs: 60000,
+    });
+    try {
+      await admin.createAndUpdateTopicConfig({}, { topicName: topic, readQueueNums: 2, writeQueueNums: 2 });
+      await waitFor(async () => (await admin.examineTopicRouteInfo(topic)).queueDatas.length === 2, {
+        timeoutMs: 5000,
+      });
+      await producer.start();
+      const brokers = new Set((await producer.fetchPublishMessageQueues(topic)).map((mq) => mq.brokerName));
+      expect(brokers).toEqual(new Set(['broker-a', 'broker-b']));
+      const deadAddr = brokerB.brokerAddr;
+      await brokerB.shutdown();
+      // Point the producer at the route it had while broker-b was alive (its cache until the next refresh).
+      producer.clientInstance.brokerAddrTable.set('broker-b', new Map([[0, deadAddr]]));
+      producer.updateTopicPublishInfo(
+        topic,
+        new TopicPublishInfo(
+          ['broker-a', 'broker-b'].flatMap((brokerName) => [0, 1].map((queueId) => ({ topic, brokerName, queueId }))),
+        ),
+      );
+      const results = [];
+      for (let i = 0; i < 8; i++) results.push(await producer.send(new Message(topic, `m${i}`)));
+      expect(
+        results.every((r) => r.sendStatus === SendStatus.SEND_OK && r.messageQueue.brokerName === 'broker-a'),
+      ).toBe(true);
+      expect(producer.faultStrategy.latencyFaultTolerance.isAvailable('broker-b')).toBe(false);
+    } finally {
+      await producer.shutdown();
+      await admin.shutdown();
+      await brokerB.shutdown();
+      await cluster.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
