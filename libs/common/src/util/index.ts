@@ -1,4 +1,5 @@
 export * from './java-hash';
+export * from './startup-args';
 export * from './validators';
 export * from './delay-level';
 export * from './filter-api';
