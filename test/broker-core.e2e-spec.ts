@@ -136,6 +136,12 @@ describe('broker core (e2e over sockets)', () => {
 
   const call = (req: RemotingCommand, timeoutMs = 3000): Promise<RemotingCommand> =>
     client.invoke(mq.brokerAddr, req, timeoutMs);
+  /** Sends, then waits until the store has dispatched the message to its consume queue (as Java, that is async). */
+  const send = async (req: RemotingCommand): Promise<RemotingCommand> => {
+    const res = await call(req);
+    await mq.broker.messageStore.waitDispatched();
+    return res;
+  };
 
   it('auto-creates a topic on first send from TBW102 and registers it with the name server', async () => {
     const res = await call(sendRequest('RnAutoTopic', { queueId: 2 }));
@@ -161,7 +167,7 @@ describe('broker core (e2e over sockets)', () => {
   it('round-trips a message byte-identically through send and pull', async () => {
     const body = Buffer.from([0, 1, 2, 250, 251, 252, ...Buffer.from(' Zürich ✓')]);
     const props = { KEYS: 'k1 k2', TAGS: 'TagA', color: 'red', [MessageConst.WAIT]: 'true' };
-    const sent = await call(sendRequest('RnRoundTrip', { queueId: 1, properties: props, body }));
+    const sent = await send(sendRequest('RnRoundTrip', { queueId: 1, properties: props, body }));
     expect(sent.code).toBe(ResponseCode.SUCCESS);
     const pulled = await call(pullRequest('RnRoundTrip', 1, 0));
     expect(pulled.code).toBe(ResponseCode.SUCCESS);
@@ -190,7 +196,7 @@ describe('broker core (e2e over sockets)', () => {
       { body: Buffer.from('b2'), flag: 0, properties: { TAGS: 'y' } },
       { body: Buffer.from('b3'), flag: 0, properties: { TAGS: 'z' } },
     ]);
-    const res = await call(sendRequest('RnBatch', { code: RequestCode.SEND_BATCH_MESSAGE, batch: true, body }));
+    const res = await send(sendRequest('RnBatch', { code: RequestCode.SEND_BATCH_MESSAGE, batch: true, body }));
     expect(res.code).toBe(ResponseCode.SUCCESS);
     expect(res.extFields!.msgId!.split(',')).toHaveLength(3);
     const pulled = await call(pullRequest('RnBatch', 0, 0));
@@ -199,7 +205,7 @@ describe('broker core (e2e over sockets)', () => {
 
   it('filters by tag (code set) and advances past non-matching messages', async () => {
     for (const tag of ['TagA', 'TagB', 'TagA', 'TagC']) {
-      expect((await call(sendRequest('RnTags', { properties: { TAGS: tag } }))).code).toBe(ResponseCode.SUCCESS);
+      expect((await send(sendRequest('RnTags', { properties: { TAGS: tag } }))).code).toBe(ResponseCode.SUCCESS);
     }
     const pulled = await call(pullRequest('RnTags', 0, 0, { subscription: 'TagA' }));
     expect(pulled.code).toBe(ResponseCode.SUCCESS);
@@ -210,7 +216,7 @@ describe('broker core (e2e over sockets)', () => {
   });
 
   it('holds a pull with nothing new and answers it within milliseconds of a send', async () => {
-    await call(sendRequest('RnLongPoll'));
+    await send(sendRequest('RnLongPoll'));
     const t0 = Date.now();
     const held = call(pullRequest('RnLongPoll', 0, 1, { sysFlag: 2 | 4, suspendMs: 10_000 }), 15_000);
     await waitFor(() => mq.broker.pullRequestHoldService.size === 1);
@@ -225,7 +231,7 @@ describe('broker core (e2e over sockets)', () => {
   });
 
   it('answers a held pull with PULL_NOT_FOUND when its suspend time ends', async () => {
-    await call(sendRequest('RnHoldTimeout'));
+    await send(sendRequest('RnHoldTimeout'));
     const t0 = Date.now();
     const res = await call(pullRequest('RnHoldTimeout', 0, 1, { sysFlag: 2 | 4, suspendMs: 300 }));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
@@ -345,7 +351,7 @@ describe('broker core (e2e over sockets)', () => {
     expect(created.code).toBe(ResponseCode.SUCCESS);
     const all = await call(RemotingCommand.createRequest(RequestCode.GET_ALL_TOPIC_CONFIG, {}));
     expect(all.body!.toString()).toContain('"RnAdminTopic"');
-    await call(sendRequest('RnAdminTopic', { queueId: 1, properties: { KEYS: 'admin-key' } }));
+    await send(sendRequest('RnAdminTopic', { queueId: 1, properties: { KEYS: 'admin-key' } }));
     const max = await call(RemotingCommand.createRequest(RequestCode.GET_MAX_OFFSET, { topic: 'RnAdminTopic', queueId: 1 }));
     expect(max.extFields).toEqual({ offset: '1' });
     const min = await call(RemotingCommand.createRequest(RequestCode.GET_MIN_OFFSET, { topic: 'RnAdminTopic', queueId: 1 }));
@@ -371,7 +377,6 @@ describe('broker core (e2e over sockets)', () => {
     expect(mq.broker.brokerConfig.defaultQueryMaxNum).toBe(7);
     const bad = RemotingCommand.createRequest(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from('listenPort=1\n'));
     expect((await call(bad)).code).toBe(ResponseCode.NO_PERMISSION);
-    await mq.broker.messageStore.waitDispatched();
     const byKey = await call(
       RemotingCommand.createRequest(RequestCode.QUERY_MESSAGE, {
         topic: 'RnAdminTopic',
@@ -397,6 +402,7 @@ describe('broker restart (e2e)', () => {
     try {
       let mq = await EmbeddedRocketMQ.start({ storePathRootDir: root });
       await client.invoke(mq.brokerAddr, sendRequest('RnRestart', { queueId: 0 }), 3000);
+      await mq.broker.messageStore.waitDispatched();
       const commit = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, {
         consumerGroup: 'RnRestartGroup',
         topic: 'RnRestart',
