@@ -18,7 +18,7 @@ import {
   type HeartbeatData,
 } from '@rocketnest/common';
 import { RemotingClient, RemotingCommand, type ExtFieldValue } from '@rocketnest/remoting';
-import { EmbeddedRocketMQ } from '@rocketnest/broker';
+import { EmbeddedRocketMQ, HealthServer, TopicConfigManager } from '@rocketnest/broker';
 import { waitFor } from './utils/wait-for';
 
 const PG = 'rn_e2e_producer';
@@ -433,6 +433,60 @@ describe('broker restart (e2e)', () => {
     } finally {
       await client.shutdown();
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('broker registration and hosting (e2e)', () => {
+  it('registers at start, periodically and on topic changes, and unregisters at shutdown', async () => {
+    const mq = await EmbeddedRocketMQ.start({ brokerConfig: { registerNameServerPeriod: 150 } });
+    const client = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    client.start();
+    const clusterInfo = async (): Promise<string> =>
+      (await client.invoke(mq.namesrvAddr, RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO, {}), 3000))
+        .body?.toString() ?? '';
+    let stopped = false;
+    try {
+      expect(await clusterInfo()).toContain(`"${mq.brokerAddr}"`);
+      const register = jest.spyOn(mq.namesrv.routeInfoManager, 'registerBroker');
+      await waitFor(() => register.mock.calls.length >= 3, { timeoutMs: 3000 });
+      const before = register.mock.calls.length;
+      mq.broker.topicConfigManager.updateTopicConfig(
+        TopicConfigManager.newTopicConfig('RnRegistered', 2, 2, 6),
+      );
+      await waitFor(() => register.mock.calls.length > before);
+      const route = await client.invoke(
+        mq.namesrvAddr,
+        RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'RnRegistered' }),
+        3000,
+      );
+      expect(route.code).toBe(ResponseCode.SUCCESS);
+      register.mockRestore();
+      await mq.broker.shutdown();
+      stopped = true;
+      expect(await clusterInfo()).not.toContain(`"${mq.brokerAddr}"`);
+    } finally {
+      await client.shutdown();
+      if (!stopped) await mq.broker.shutdown();
+      await mq.shutdown();
+    }
+  });
+
+  it('serves GET /health: 200 while running, 503 when down, 404 elsewhere', async () => {
+    let up = true;
+    const health = new HealthServer(() => ({ up, details: { broker: 'x' } }), 0, '127.0.0.1');
+    await health.start();
+    try {
+      const get = async (p: string): Promise<{ status: number; body: string }> => {
+        const res = await fetch(`http://127.0.0.1:${health.listeningPort}${p}`);
+        return { status: res.status, body: await res.text() };
+      };
+      expect(await get('/health')).toEqual({ status: 200, body: '{"status":"UP","broker":"x"}' });
+      up = false;
+      expect((await get('/health')).status).toBe(503);
+      expect((await get('/other')).status).toBe(404);
+    } finally {
+      await health.shutdown();
     }
   });
 });
