@@ -45,8 +45,12 @@ export interface JavaJsonWriteOptions {
 const LONG_MAX = 9223372036854775807n;
 const LONG_MIN = -9223372036854775808n;
 const MAX_DEPTH = 1000;
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f]/;
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE_ASCII = /[\u0000-\u001f"\\\u007f-\uffff]/;
 
-/** Serialize a value for a Java peer. Throws `TypeError` on cycles or nesting deeper than 1000. */
+/** Serialize a value for a Java peer. Throws `TypeError` on nesting deeper than 1000 (which is how a cycle shows up). */
 export function toJavaJson(value: unknown, options: JavaJsonWriteOptions = {}): string {
   const w = new Writer(
     options.sortKeys ?? true,
@@ -80,7 +84,6 @@ function clampLong(n: bigint): bigint {
 
 class Writer {
   out = '';
-  private readonly stack = new Set<object>();
 
   constructor(
     private readonly sortKeys: boolean,
@@ -132,17 +135,13 @@ class Writer {
       return;
     }
     const obj = v as object;
-    if (this.stack.has(obj)) throw new TypeError('toJavaJson: cyclic structure');
-    if (level >= MAX_DEPTH) throw new TypeError(`toJavaJson: nesting deeper than ${MAX_DEPTH}`);
-    this.stack.add(obj);
-    try {
-      if (Array.isArray(obj) || obj instanceof Set) this.array([...(obj as Iterable<unknown>)], level);
-      else if (obj instanceof Map) this.map([...(obj as Map<unknown, unknown>).entries()], level);
-      else if (obj instanceof JavaMap) this.map(obj.entries, level);
-      else this.bean(obj as Record<string, unknown>, level);
-    } finally {
-      this.stack.delete(obj);
-    }
+    // A cycle recurses until this limit, so it is reported here too.
+    if (level >= MAX_DEPTH) throw new TypeError(`toJavaJson: nesting deeper than ${MAX_DEPTH} (cyclic structure?)`);
+    if (Array.isArray(obj)) this.array(obj as unknown[], level);
+    else if (obj instanceof Set) this.array([...(obj as Set<unknown>)], level);
+    else if (obj instanceof Map) this.map([...(obj as Map<unknown, unknown>).entries()], level);
+    else if (obj instanceof JavaMap) this.map(obj.entries, level);
+    else this.bean(obj as Record<string, unknown>, level);
   }
 
   private number(n: number): string {
@@ -239,6 +238,8 @@ class Writer {
   }
 
   private quote(s: string): string {
+    // Fast path: nothing to escape (the common case for names, topics and addresses).
+    if (!(this.browser ? NEEDS_ESCAPE_ASCII : NEEDS_ESCAPE).test(s)) return `"${s}"`;
     let out = '"';
     let chunkStart = 0;
     for (let i = 0; i < s.length; i++) {
