@@ -1,1 +1,2 @@
 export * from './rocketmq-testing.module';
+export * from './wait-for-listeners';

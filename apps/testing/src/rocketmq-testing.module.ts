@@ -1,6 +1,6 @@
 import { Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { EmbeddedRocketMQ, type BrokerConfig } from '@rocketnest/broker';
+import { EmbeddedRocketMQ, TopicConfigManager, type BrokerConfig } from '@rocketnest/broker';
 import { ROCKETMQ_PROPERTY_OVERRIDES, RocketMQHealthIndicator, RocketMQListenerExplorer } from '@rocketnest/nestjs';
 
 export const ROCKETMQ_TESTING_OPTIONS = 'ROCKETMQ_TESTING_OPTIONS';
@@ -17,6 +17,13 @@ export interface RocketMQTestingModuleOptions {
    * heartbeat, rebalance and offset intervals so tests do not wait on production timers.
    */
   clientOptions?: Record<string, unknown>;
+  /** Topics to create (4 read/write queues) before the app starts, so listeners find their routes at once. */
+  topics?: string[];
+  /**
+   * Use a broker the test already runs (e.g. one per spec file, shared by several apps) instead of starting one.
+   * The module then leaves it running on close.
+   */
+  embedded?: EmbeddedRocketMQ;
 }
 
 /** Client timers for tests: a new topic is seen within ~0.3 s, a new consumer gets its queues within ~0.3 s. */
@@ -37,7 +44,24 @@ type EmbeddedHandle = EmbeddedRocketMQ;
 export class RocketMQTestingBroker {
   private stopPromise: Promise<void> | undefined;
 
-  constructor(private readonly handle: EmbeddedHandle) {}
+  constructor(
+    private readonly handle: EmbeddedHandle,
+    /** Whether `stop()` may shut the broker down (false for a broker passed in as `embedded`). */
+    private readonly owned = true,
+  ) {}
+
+  /**
+   * Creates (or widens) a topic with `queueNums` read and write queues and registers it with the name server, so
+   * clients see its route on their next refresh.
+   */
+  async createTopic(topic: string, queueNums = 4): Promise<void> {
+    const PERM_READ_WRITE = 0x4 | 0x2;
+    const broker = this.handle.broker;
+    broker.topicConfigManager.updateTopicConfig(
+      TopicConfigManager.newTopicConfig(topic, queueNums, queueNums, PERM_READ_WRITE),
+    );
+    await broker.registerBrokerAll();
+  }
 
   /** `127.0.0.1:<port>` of the name server: what the app gets as `rocketmq.name-server`. */
   get namesrvAddr(): string {
@@ -59,7 +83,7 @@ export class RocketMQTestingBroker {
 
   /** Stops broker and name server and deletes the temp store; idempotent. */
   stop(): Promise<void> {
-    this.stopPromise ??= this.handle.shutdown();
+    this.stopPromise ??= this.owned ? this.handle.shutdown() : Promise.resolve();
     return this.stopPromise;
   }
 }
@@ -117,16 +141,26 @@ export class RocketMQTestingModule {
         { provide: ROCKETMQ_TESTING_OPTIONS, useValue: options },
         {
           provide: RocketMQTestingBroker,
-          useFactory: async (opts: RocketMQTestingModuleOptions) =>
-            new RocketMQTestingBroker(
-              // Without storePathRootDir the embedded broker makes a mkdtemp store and deletes it on shutdown.
-              await EmbeddedRocketMQ.start({
-                storePathRootDir: opts.storePathRootDir,
-                namesrvPort: 0,
-                brokerPort: 0,
-                brokerConfig: opts.brokerConfig,
-              }),
-            ),
+          useFactory: async (opts: RocketMQTestingModuleOptions) => {
+            const broker = opts.embedded
+              ? new RocketMQTestingBroker(opts.embedded, false)
+              : new RocketMQTestingBroker(
+                  // Without storePathRootDir the embedded broker makes a mkdtemp store and deletes it on shutdown.
+                  await EmbeddedRocketMQ.start({
+                    storePathRootDir: opts.storePathRootDir,
+                    namesrvPort: 0,
+                    brokerPort: 0,
+                    brokerConfig: opts.brokerConfig,
+                  }),
+                );
+            try {
+              for (const topic of opts.topics ?? []) await broker.createTopic(topic);
+            } catch (err) {
+              await broker.stop();
+              throw err;
+            }
+            return broker;
+          },
           inject: [ROCKETMQ_TESTING_OPTIONS],
         },
         {

@@ -263,7 +263,8 @@ export class DefaultRocketMQListenerContainer {
         ...this.options.clientOptions,
         producerGroup: group,
         namesrvAddr: this.options.nameServer,
-        instanceName: this.options.instanceName,
+        // Its own client instance: producers sharing one instance would share (and overwrite) its reply handler.
+        instanceName: `RN_HELPER_${process.pid}`,
         retryTimesWhenSendFailed: 1,
       });
       await producer.start();

@@ -1,19 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { RocketMQTestingModule } from '@rocketnest/testing';
+import { RocketMQTestingModule, waitForRocketMQListeners } from '@rocketnest/testing';
 import request from 'supertest';
 import { waitFor } from '../../../test/utils/wait-for';
 import { AppModule } from '../src/app.module';
+import { ORDER_STEPS_TOPIC } from '../src/order-step';
 
 describe('orderly sample', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [RocketMQTestingModule.forRoot(), AppModule],
+      imports: [RocketMQTestingModule.forRoot({ topics: [ORDER_STEPS_TOPIC] }), AppModule],
     }).compile();
     app = moduleRef.createNestApplication();
     await app.init();
+    await waitForRocketMQListeners(app);
   });
 
   afterAll(async () => {

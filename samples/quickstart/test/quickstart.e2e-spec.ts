@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { RocketMQTestingModule } from '@rocketnest/testing';
+import { RocketMQTestingModule, waitForRocketMQListeners } from '@rocketnest/testing';
 import request from 'supertest';
 import { waitFor } from '../../../test/utils/wait-for';
 import { AppModule } from '../src/app.module';
@@ -10,10 +10,11 @@ describe('quickstart sample', () => {
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [RocketMQTestingModule.forRoot(), AppModule],
+      imports: [RocketMQTestingModule.forRoot({ topics: ['quickstart-greetings'] }), AppModule],
     }).compile();
     app = moduleRef.createNestApplication();
     await app.init();
+    await waitForRocketMQListeners(app);
   });
 
   afterAll(async () => {

@@ -1,18 +1,20 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { RocketMQTestingModule } from '@rocketnest/testing';
+import { RocketMQTestingModule, waitForRocketMQListeners } from '@rocketnest/testing';
 import request from 'supertest';
 import { AppModule } from '../src/app.module';
+import { QUOTE_REQUESTS_TOPIC } from '../src/quote';
 
 describe('request-reply sample', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [RocketMQTestingModule.forRoot(), AppModule],
+      imports: [RocketMQTestingModule.forRoot({ topics: [QUOTE_REQUESTS_TOPIC] }), AppModule],
     }).compile();
     app = moduleRef.createNestApplication();
     await app.init();
+    await waitForRocketMQListeners(app);
   });
 
   afterAll(async () => {

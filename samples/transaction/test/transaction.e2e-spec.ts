@@ -1,19 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { RocketMQTestingModule } from '@rocketnest/testing';
+import { RocketMQTestingModule, waitForRocketMQListeners } from '@rocketnest/testing';
 import request from 'supertest';
 import { waitFor } from '../../../test/utils/wait-for';
 import { AppModule } from '../src/app.module';
+import { TRANSFERS_TOPIC } from '../src/transfer';
 
 describe('transaction sample', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [RocketMQTestingModule.forRoot({ brokerConfig: TRANSACTION_CHECK_FAST }), AppModule],
+      imports: [
+        RocketMQTestingModule.forRoot({ brokerConfig: TRANSACTION_CHECK_FAST, topics: [TRANSFERS_TOPIC] }),
+        AppModule,
+      ],
     }).compile();
     app = moduleRef.createNestApplication();
     await app.init();
+    await waitForRocketMQListeners(app);
   });
 
   afterAll(async () => {
