@@ -60,7 +60,14 @@ function pullRequest(
   topic: string,
   queueId: number,
   queueOffset: number,
-  opts: { group?: string; sysFlag?: number; subscription?: string; suspendMs?: number; subVersion?: number; commitOffset?: number } = {},
+  opts: {
+    group?: string;
+    sysFlag?: number;
+    subscription?: string;
+    suspendMs?: number;
+    subVersion?: number;
+    commitOffset?: number;
+  } = {},
 ): RemotingCommand {
   return RemotingCommand.createRequest(RequestCode.PULL_MESSAGE, {
     consumerGroup: opts.group ?? 'rn_e2e_consumer',
@@ -146,8 +153,20 @@ describe('broker core (e2e over sockets)', () => {
   it('auto-creates a topic on first send from TBW102 and registers it with the name server', async () => {
     const res = await call(sendRequest('RnAutoTopic', { queueId: 2 }));
     expect(res.code).toBe(ResponseCode.SUCCESS);
-    expect(Object.keys(res.extFields ?? {})).toEqual(['queueId', 'transactionId', 'msgId', 'TRACE_ON', 'MSG_REGION', 'queueOffset']);
-    expect(res.extFields).toMatchObject({ queueId: '2', queueOffset: '0', TRACE_ON: 'true', MSG_REGION: 'DefaultRegion' });
+    expect(Object.keys(res.extFields ?? {})).toEqual([
+      'queueId',
+      'transactionId',
+      'msgId',
+      'TRACE_ON',
+      'MSG_REGION',
+      'queueOffset',
+    ]);
+    expect(res.extFields).toMatchObject({
+      queueId: '2',
+      queueOffset: '0',
+      TRACE_ON: 'true',
+      MSG_REGION: 'DefaultRegion',
+    });
     expect(res.extFields!.msgId).toMatch(/^[0-9A-F]{32}$/);
     const tc = mq.broker.topicConfigManager.selectTopicConfig('RnAutoTopic');
     expect(tc).toMatchObject({ readQueueNums: 4, writeQueueNums: 4, perm: 6 });
@@ -180,7 +199,12 @@ describe('broker core (e2e over sockets)', () => {
       'minOffset',
       'topicSysFlag',
     ]);
-    expect(pulled.extFields).toMatchObject({ nextBeginOffset: '1', maxOffset: '1', minOffset: '0', suggestWhichBrokerId: '0' });
+    expect(pulled.extFields).toMatchObject({
+      nextBeginOffset: '1',
+      maxOffset: '1',
+      minOffset: '0',
+      suggestWhichBrokerId: '0',
+    });
     const [msg] = decodeMessageRecords(pulled.body!);
     expect(Buffer.compare(msg!.body, body)).toBe(0);
     expect(msg!.topic).toBe('RnRoundTrip');
@@ -258,7 +282,9 @@ describe('broker core (e2e over sockets)', () => {
       await waitFor(() => notified.length >= 1);
       await b.invoke(mq.brokerAddr, heartbeat('10.0.0.2@b', 'RnGroup', { RnTags: 'TagA' }), 3000);
       await waitFor(() => notified.length >= 2);
-      const list = await call(RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'RnGroup' }));
+      const list = await call(
+        RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'RnGroup' }),
+      );
       expect((parseJavaJson(list.body!) as { consumerIdList: string[] }).consumerIdList.sort()).toEqual([
         '10.0.0.1@a',
         '10.0.0.2@b',
@@ -276,7 +302,9 @@ describe('broker core (e2e over sockets)', () => {
       // Both stop heartbeating: they expire after channelExpiredTimeout (400 ms here), and the group is gone.
       await waitFor(
         async () => {
-          const r = await call(RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'RnGroup' }));
+          const r = await call(
+            RemotingCommand.createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'RnGroup' }),
+          );
           return r.code === ResponseCode.SYSTEM_ERROR ? r : undefined;
         },
         { timeoutMs: 3000 },
@@ -292,12 +320,16 @@ describe('broker core (e2e over sockets)', () => {
     expect(await codeOf(sendRequest('SCHEDULE_TOPIC_XXXX'))).toBe(ResponseCode.NO_PERMISSION);
     expect(await codeOf(sendRequest('bad topic!'))).toBe(ResponseCode.INVALID_PARAMETER);
     expect(await codeOf(sendRequest('RnAutoTopic', { queueId: 99 }))).toBe(ResponseCode.INVALID_PARAMETER);
-    expect(await codeOf(sendRequest('RnNoTemplate', { defaultTopic: 'NoSuchTemplate' }))).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    expect(await codeOf(sendRequest('RnNoTemplate', { defaultTopic: 'NoSuchTemplate' }))).toBe(
+      ResponseCode.TOPIC_NOT_EXIST,
+    );
     const tooBig = await call(sendRequest('RnAutoTopic', { body: Buffer.alloc(65 * 1024) }));
     expect(tooBig.code).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect(tooBig.extFields).toEqual({ TRACE_ON: 'true', MSG_REGION: 'DefaultRegion' });
     expect(
-      await codeOf(sendRequest('%RETRY%G', { code: RequestCode.SEND_BATCH_MESSAGE, batch: true, body: Buffer.alloc(0) })),
+      await codeOf(
+        sendRequest('%RETRY%G', { code: RequestCode.SEND_BATCH_MESSAGE, batch: true, body: Buffer.alloc(0) }),
+      ),
     ).toBe(ResponseCode.MESSAGE_ILLEGAL);
     expect(await codeOf(sendRequest('RnAutoTopic', { properties: { TRAN_MSG: 'true', PGROUP: PG } }))).toBe(
       ResponseCode.NO_PERMISSION,
@@ -314,10 +346,16 @@ describe('broker core (e2e over sockets)', () => {
     expect(moved.remark).toBe('OFFSET_OVERFLOW_BADLY');
     expect(await codeOf(RemotingCommand.createRequest(9999, {}))).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
     expect(
-      await codeOf(RemotingCommand.createRequest(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: 'RnNobody' })),
+      await codeOf(
+        RemotingCommand.createRequest(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: 'RnNobody' }),
+      ),
     ).toBe(ResponseCode.CONSUMER_NOT_ONLINE);
     const q = await call(
-      RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: 'RnNobody', topic: 'RnAutoTopic', queueId: 3 }),
+      RemotingCommand.createRequest(RequestCode.QUERY_CONSUMER_OFFSET, {
+        consumerGroup: 'RnNobody',
+        topic: 'RnAutoTopic',
+        queueId: 3,
+      }),
     );
     expect(q.code).toBe(ResponseCode.QUERY_NOT_FOUND);
     expect(q.remark).toBe('Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first');
@@ -352,19 +390,29 @@ describe('broker core (e2e over sockets)', () => {
     const all = await call(RemotingCommand.createRequest(RequestCode.GET_ALL_TOPIC_CONFIG, {}));
     expect(all.body!.toString()).toContain('"RnAdminTopic"');
     await send(sendRequest('RnAdminTopic', { queueId: 1, properties: { KEYS: 'admin-key' } }));
-    const max = await call(RemotingCommand.createRequest(RequestCode.GET_MAX_OFFSET, { topic: 'RnAdminTopic', queueId: 1 }));
+    const max = await call(
+      RemotingCommand.createRequest(RequestCode.GET_MAX_OFFSET, { topic: 'RnAdminTopic', queueId: 1 }),
+    );
     expect(max.extFields).toEqual({ offset: '1' });
-    const min = await call(RemotingCommand.createRequest(RequestCode.GET_MIN_OFFSET, { topic: 'RnAdminTopic', queueId: 1 }));
+    const min = await call(
+      RemotingCommand.createRequest(RequestCode.GET_MIN_OFFSET, { topic: 'RnAdminTopic', queueId: 1 }),
+    );
     expect(min.extFields).toEqual({ offset: '0' });
     const earliest = await call(
       RemotingCommand.createRequest(RequestCode.GET_EARLIEST_MSG_STORETIME, { topic: 'RnAdminTopic', queueId: 1 }),
     );
     expect(Number(earliest.extFields!.timestamp)).toBeGreaterThan(Date.now() - 60_000);
     const search = await call(
-      RemotingCommand.createRequest(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, { topic: 'RnAdminTopic', queueId: 1, timestamp: 0 }),
+      RemotingCommand.createRequest(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, {
+        topic: 'RnAdminTopic',
+        queueId: 1,
+        timestamp: 0,
+      }),
     );
     expect(search.extFields).toEqual({ offset: '0' });
-    const stats = await call(RemotingCommand.createRequest(RequestCode.GET_TOPIC_STATS_INFO, { topic: 'RnAdminTopic' }));
+    const stats = await call(
+      RemotingCommand.createRequest(RequestCode.GET_TOPIC_STATS_INFO, { topic: 'RnAdminTopic' }),
+    );
     expect(stats.body!.toString()).toContain('"maxOffset":1');
     const runtime = await call(RemotingCommand.createRequest(RequestCode.GET_BROKER_RUNTIME_INFO, {}));
     const table = (parseJavaJson(runtime.body!) as { table: Record<string, string> }).table;
@@ -372,7 +420,11 @@ describe('broker core (e2e over sockets)', () => {
     expect(Number(table.msgPutTotalTodayNow)).toBeGreaterThan(0);
     const cfg = await call(RemotingCommand.createRequest(RequestCode.GET_BROKER_CONFIG, {}));
     expect(cfg.body!.toString()).toContain('brokerClusterName=DefaultCluster');
-    const upd = RemotingCommand.createRequest(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from('defaultQueryMaxNum=7\n'));
+    const upd = RemotingCommand.createRequest(
+      RequestCode.UPDATE_BROKER_CONFIG,
+      {},
+      Buffer.from('defaultQueryMaxNum=7\n'),
+    );
     expect((await call(upd)).code).toBe(ResponseCode.SUCCESS);
     expect(mq.broker.brokerConfig.defaultQueryMaxNum).toBe(7);
     const bad = RemotingCommand.createRequest(RequestCode.UPDATE_BROKER_CONFIG, {}, Buffer.from('listenPort=1\n'));
@@ -388,7 +440,9 @@ describe('broker core (e2e over sockets)', () => {
     );
     expect(byKey.code).toBe(ResponseCode.SUCCESS);
     const found = decodeMessageRecords(byKey.body!)[0]!;
-    const view = await call(RemotingCommand.createRequest(RequestCode.VIEW_MESSAGE_BY_ID, { offset: found.commitLogOffset }));
+    const view = await call(
+      RemotingCommand.createRequest(RequestCode.VIEW_MESSAGE_BY_ID, { offset: found.commitLogOffset }),
+    );
     expect(view.code).toBe(ResponseCode.SUCCESS);
     expect(decodeMessageRecords(view.body!)[0]!.properties.KEYS).toBe('admin-key');
   });
@@ -411,9 +465,15 @@ describe('broker restart (e2e)', () => {
       });
       expect((await client.invoke(mq.brokerAddr, commit, 3000)).code).toBe(ResponseCode.SUCCESS);
       // Pull with FLAG_COMMIT_OFFSET stores the consumer's offset too (queue 1 here).
-      await client.invoke(mq.brokerAddr, pullRequest('RnRestart', 1, 0, { group: 'RnRestartGroup', sysFlag: 1 | 4, commitOffset: 7 }), 3000);
+      await client.invoke(
+        mq.brokerAddr,
+        pullRequest('RnRestart', 1, 0, { group: 'RnRestartGroup', sysFlag: 1 | 4, commitOffset: 7 }),
+        3000,
+      );
       await mq.shutdown();
-      expect(fs.readFileSync(path.join(root, 'config', 'consumerOffset.json'), 'utf8')).toContain('RnRestart@RnRestartGroup');
+      expect(fs.readFileSync(path.join(root, 'config', 'consumerOffset.json'), 'utf8')).toContain(
+        'RnRestart@RnRestartGroup',
+      );
       mq = await EmbeddedRocketMQ.start({ storePathRootDir: root });
       try {
         const query = (queueId: number) =>
@@ -443,17 +503,20 @@ describe('broker registration and hosting (e2e)', () => {
     const client = new RemotingClient({ channelMaxIdleTimeMs: 0 });
     client.start();
     const clusterInfo = async (): Promise<string> =>
-      (await client.invoke(mq.namesrvAddr, RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO, {}), 3000))
-        .body?.toString() ?? '';
+      (
+        await client.invoke(
+          mq.namesrvAddr,
+          RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO, {}),
+          3000,
+        )
+      ).body?.toString() ?? '';
     let stopped = false;
     try {
       expect(await clusterInfo()).toContain(`"${mq.brokerAddr}"`);
       const register = jest.spyOn(mq.namesrv.routeInfoManager, 'registerBroker');
       await waitFor(() => register.mock.calls.length >= 3, { timeoutMs: 3000 });
       const before = register.mock.calls.length;
-      mq.broker.topicConfigManager.updateTopicConfig(
-        TopicConfigManager.newTopicConfig('RnRegistered', 2, 2, 6),
-      );
+      mq.broker.topicConfigManager.updateTopicConfig(TopicConfigManager.newTopicConfig('RnRegistered', 2, 2, 6));
       await waitFor(() => register.mock.calls.length > before);
       const route = await client.invoke(
         mq.namesrvAddr,

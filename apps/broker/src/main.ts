@@ -43,7 +43,9 @@ async function main(): Promise<void> {
     );
     await health.start();
   }
-  console.log(`[broker] listening on ${broker.brokerAddr}${health ? `, health on :${health.listeningPort}/health` : ''}`);
+  console.log(
+    `[broker] listening on ${broker.brokerAddr}${health ? `, health on :${health.listeningPort}/health` : ''}`,
+  );
   installShutdownHandlers(async () => {
     await health?.shutdown();
     await broker.shutdown();

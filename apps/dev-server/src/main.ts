@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   for (const w of loaded.warnings) console.warn(`[dev-server] WARN ${w}`);
   const cfg = loaded.config;
   const namesrvPort = parsePort(loaded.extra.namesrvPort ?? '9876', 'namesrvPort');
-  const brokerPort = loaded.extra.brokerPort !== undefined ? parsePort(loaded.extra.brokerPort, 'brokerPort') : cfg.listenPort;
+  const brokerPort =
+    loaded.extra.brokerPort !== undefined ? parsePort(loaded.extra.brokerPort, 'brokerPort') : cfg.listenPort;
   const mq = await EmbeddedRocketMQ.start({
     storePathRootDir: path.resolve(cfg.storePathRootDir),
     namesrvPort,
@@ -72,10 +73,13 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  installShutdownHandlers(async () => {
-    await health?.shutdown();
-    await mq.shutdown();
-  }, (m) => console.log(`[dev-server] ${m}`));
+  installShutdownHandlers(
+    async () => {
+      await health?.shutdown();
+      await mq.shutdown();
+    },
+    (m) => console.log(`[dev-server] ${m}`),
+  );
 }
 
 function parsePort(text: string, key: string): number {

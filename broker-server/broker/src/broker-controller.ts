@@ -9,20 +9,11 @@ import {
   type HostAddress,
   type MessageExtBrokerInner,
 } from '@rocketnest/common';
-import {
-  RemotingCommand,
-  RemotingServer,
-  type RemotingChannel,
-  type RequestProcessor,
-} from '@rocketnest/remoting';
+import { RemotingCommand, RemotingServer, type RemotingChannel, type RequestProcessor } from '@rocketnest/remoting';
 import { DefaultMessageStore, type PutMessageResult } from '@rocketnest/store';
 import { ConsumerManager, type ConsumerGroupEvent, type ConsumerIdsChangeListener } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
-import {
-  defaultBrokerConfig,
-  finalizeBrokerConfig,
-  type BrokerConfig,
-} from './config/broker-config';
+import { defaultBrokerConfig, finalizeBrokerConfig, type BrokerConfig } from './config/broker-config';
 import { consoleLogger, type BrokerLogger } from './logger';
 import { PullRequestHoldService } from './longpolling/pull-request-hold.service';
 import { ConsumerOffsetManager } from './offset/consumer-offset-manager';
@@ -128,8 +119,7 @@ export class BrokerController {
     this.remotingServer = new RemotingServer({
       port: cfg.listenPort,
       host: cfg.bindAddress,
-      onError: (err, request) =>
-        this.logger.error(`processing request code ${request.code} failed`, err),
+      onError: (err, request) => this.logger.error(`processing request code ${request.code} failed`, err),
     });
     this.brokerOuterApi = new BrokerOuterApi(this.logger);
     this.brokerOuterApi.updateNameServerAddressList(cfg.namesrvAddr);
@@ -287,9 +277,18 @@ export class BrokerController {
     }
     this.pullRequestHoldService.start();
     this.brokerOuterApi.start();
-    this.schedule(() => this.scanNotActiveChannels(), () => cfg.clientHousekeepingInterval);
-    this.schedule(() => this.persistOffsets(), () => cfg.flushConsumerOffsetInterval);
-    this.schedule(() => this.requestRegistration(), () => cfg.registerNameServerPeriod);
+    this.schedule(
+      () => this.scanNotActiveChannels(),
+      () => cfg.clientHousekeepingInterval,
+    );
+    this.schedule(
+      () => this.persistOffsets(),
+      () => cfg.flushConsumerOffsetInterval,
+    );
+    this.schedule(
+      () => this.requestRegistration(),
+      () => cfg.registerNameServerPeriod,
+    );
     this.state = 'RUNNING';
     this.logger.info(
       `The broker[${cfg.brokerName}, ${this.brokerAddr}] boot success. serializeType=JSON and name server is ${cfg.namesrvAddr ?? '(none)'}`,
@@ -424,9 +423,14 @@ export class BrokerController {
 
   /** Drops clients silent for longer than `channelExpiredTimeout` and closes their connections. */
   scanNotActiveChannels(): void {
-    const expired = new Set([...this.consumerManager.scanNotActiveChannel(), ...this.producerManager.scanNotActiveChannel()]);
+    const expired = new Set([
+      ...this.consumerManager.scanNotActiveChannel(),
+      ...this.producerManager.scanNotActiveChannel(),
+    ]);
     for (const channel of expired) {
-      this.logger.warn(`client channel ${channel.remoteAddr} expired (no heartbeat for ${this.brokerConfig.channelExpiredTimeout} ms)`);
+      this.logger.warn(
+        `client channel ${channel.remoteAddr} expired (no heartbeat for ${this.brokerConfig.channelExpiredTimeout} ms)`,
+      );
       channel.close();
     }
   }

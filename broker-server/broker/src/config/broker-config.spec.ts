@@ -26,7 +26,10 @@ describe('broker configuration', () => {
 
   it('layers -c file, NAMESRV_ADDR, -n and --key flags in the Java order', () => {
     const conf = path.join(dir, 'broker.conf');
-    fs.writeFileSync(conf, 'brokerClusterName = C1\nbrokerName=broker-x\n# comment\nlistenPort=20911\nflushDiskType=SYNC_FLUSH\n');
+    fs.writeFileSync(
+      conf,
+      'brokerClusterName = C1\nbrokerName=broker-x\n# comment\nlistenPort=20911\nflushDiskType=SYNC_FLUSH\n',
+    );
     const env = { NAMESRV_ADDR: '10.0.0.1:9876' };
     let loaded = loadBrokerConfig(['-c', conf, '--listenPort', '30911', '--storePathRootDir', dir], env);
     expect(loaded.config.brokerClusterName).toBe('C1');

@@ -404,9 +404,11 @@ export function validateBrokerConfig(config: BrokerConfig): void {
   };
   if (!config.brokerName) fail('brokerName must not be empty');
   if (!config.brokerClusterName) fail('brokerClusterName must not be empty');
-  if (config.listenPort < 0 || config.listenPort > 65535) fail(`listenPort ${config.listenPort} is not a port (0-65535)`);
+  if (config.listenPort < 0 || config.listenPort > 65535)
+    fail(`listenPort ${config.listenPort} is not a port (0-65535)`);
   if (config.healthPort < -1 || config.healthPort > 65535) fail(`healthPort ${config.healthPort} must be -1..65535`);
-  if (config.brokerPermission < 0 || config.brokerPermission > 15) fail(`brokerPermission ${config.brokerPermission} must be 0..15`);
+  if (config.brokerPermission < 0 || config.brokerPermission > 15)
+    fail(`brokerPermission ${config.brokerPermission} must be 0..15`);
   if (config.defaultTopicQueueNums <= 0) fail('defaultTopicQueueNums must be > 0');
   if (config.brokerId < 0) fail('brokerId must be >= 0');
   if (config.registerNameServerPeriod < 100) fail('registerNameServerPeriod must be >= 100 ms');

@@ -51,9 +51,10 @@ export class ConsumerOffsetManager {
       for (const [q, offset] of queues) inner[String(q)] = offset;
       table[key] = inner;
     }
-    return encodeConsumerOffsetWrapper({ offsetTable: table, dataVersion: this.dataVersion }, { pretty: true }).toString(
-      'utf8',
-    );
+    return encodeConsumerOffsetWrapper(
+      { offsetTable: table, dataVersion: this.dataVersion },
+      { pretty: true },
+    ).toString('utf8');
   }
 
   persist(): void {

@@ -94,7 +94,10 @@ export class BrokerOuterApi {
         try {
           const response = await this.remotingClient.invoke(namesrvAddr, request, timeoutMs);
           const ok = response.code === ResponseCode.SUCCESS;
-          if (!ok) this.logger.warn(`register broker to name server ${namesrvAddr} failed: ${response.code} ${response.remark ?? ''}`);
+          if (!ok)
+            this.logger.warn(
+              `register broker to name server ${namesrvAddr} failed: ${response.code} ${response.remark ?? ''}`,
+            );
           return { namesrvAddr, ok, detail: String(response.code) };
         } catch (err) {
           this.logger.warn(`register broker to name server ${namesrvAddr} failed: ${(err as Error).message}`);

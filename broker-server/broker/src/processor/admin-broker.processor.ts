@@ -22,6 +22,8 @@ import {
   encodeTopicConfig,
   encodeTopicStatsTable,
   getRetryTopic,
+  groupNameInvalidRemark,
+  topicNameInvalidRemark,
   parseProperties,
   toJavaJson,
   type ConsumeStats,
@@ -38,7 +40,7 @@ import {
   BrokerConfigError,
 } from '../config/broker-config';
 import { TopicConfigManager } from '../topic/topic-config-manager';
-import { successResponse, topicInvalidRemark } from './processor-util';
+import { successResponse } from './processor-util';
 
 /** A response without a custom header: Java writes no `extFields` for these. */
 function bare(code: number, remark?: string, body?: Buffer): RemotingCommand {
@@ -61,17 +63,19 @@ export class AdminBrokerProcessor {
   updateAndCreateTopic(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
     const header = CreateTopicRequestHeader.decode(request.extFields);
     const topic = header.topic;
-    const invalid = topicInvalidRemark(topic);
+    const invalid = topicNameInvalidRemark(topic);
     if (invalid) return bare(ResponseCode.INVALID_PARAMETER, invalid);
     if (this.broker.topicConfigManager.isSystemTopic(topic)) {
       return bare(ResponseCode.INVALID_PARAMETER, `The topic[${topic}] is conflict with system topic.`);
     }
-    if (header.perm < 0 || header.perm > 15) return bare(ResponseCode.INVALID_PARAMETER, `perm ${header.perm} is invalid`);
+    if (header.perm < 0 || header.perm > 15)
+      return bare(ResponseCode.INVALID_PARAMETER, `perm ${header.perm} is invalid`);
     if (header.readQueueNums < 0 || header.writeQueueNums < 0) {
       return bare(ResponseCode.INVALID_PARAMETER, 'queue numbers must not be negative');
     }
     const tc = TopicConfigManager.newTopicConfig(topic, header.readQueueNums, header.writeQueueNums, header.perm);
-    tc.topicFilterType = header.topicFilterType === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG;
+    tc.topicFilterType =
+      header.topicFilterType === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG;
     tc.topicSysFlag = header.topicSysFlag ?? 0;
     tc.order = header.order;
     tc.attributes = parseAttributes(header.attributes);
@@ -150,7 +154,11 @@ export class AdminBrokerProcessor {
 
   async searchOffsetByTimestamp(request: RemotingCommand): Promise<RemotingCommand> {
     const header = SearchOffsetRequestHeader.decode(request.extFields);
-    const offset = await this.broker.messageStore.getOffsetInQueueByTime(header.topic, header.queueId, header.timestamp);
+    const offset = await this.broker.messageStore.getOffsetInQueueByTime(
+      header.topic,
+      header.queueId,
+      header.timestamp,
+    );
     return successResponse({ offset: String(offset) });
   }
 
@@ -225,7 +233,8 @@ export class AdminBrokerProcessor {
         let consumerOffset = broker.consumerOffsetManager.queryOffset(group, topic, queueId);
         if (consumerOffset < 0) consumerOffset = 0;
         let lastTimestamp = 0;
-        if (consumerOffset > 0) lastTimestamp = await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
+        if (consumerOffset > 0)
+          lastTimestamp = await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
         offsetTable.set(mq, { brokerOffset, consumerOffset, pullOffset: consumerOffset, lastTimestamp });
       }
     }
@@ -245,8 +254,8 @@ export class AdminBrokerProcessor {
       return bare(ResponseCode.SYSTEM_ERROR, 'the body of the request is empty');
     }
     const cfg = decodeSubscriptionGroupConfig(request.body);
-    const invalid = topicInvalidRemark(cfg.groupName);
-    if (invalid) return bare(ResponseCode.INVALID_PARAMETER, invalid.replace('topic', 'group'));
+    const invalid = groupNameInvalidRemark(cfg.groupName);
+    if (invalid) return bare(ResponseCode.INVALID_PARAMETER, invalid);
     this.broker.subscriptionGroupManager.updateSubscriptionGroupConfig(cfg);
     this.broker.topicConfigManager.createTopicInSendMessageBackMethod(
       getRetryTopic(cfg.groupName),

@@ -119,7 +119,10 @@ export class ClientManageProcessor {
       // Java: offset 0 still in page cache (`checkInMemByConsumeOffset`) → start from 0.
       return successResponse({ offset: '0' });
     }
-    return errorResponse(ResponseCode.QUERY_NOT_FOUND, 'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first');
+    return errorResponse(
+      ResponseCode.QUERY_NOT_FOUND,
+      'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first',
+    );
   }
 
   updateConsumerOffset(request: RemotingCommand): RemotingCommand {

@@ -21,7 +21,8 @@ export class ExpressionMessageFilter implements MessageFilter {
     private readonly sql92?: Sql92Predicate,
   ) {
     this.isTag = !subscription || !subscription.expressionType || subscription.expressionType === 'TAG';
-    this.all = !subscription || subscription.classFilterMode || subscription.subString === '*' || subscription.subString === '';
+    this.all =
+      !subscription || subscription.classFilterMode || subscription.subString === '*' || subscription.subString === '';
     this.codeSet = new Set(subscription?.codeSet ?? []);
     this.tagsSet = new Set(subscription?.tagsSet ?? []);
   }

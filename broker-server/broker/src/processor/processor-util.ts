@@ -1,11 +1,15 @@
-import { validateTopic, type HostAddress } from '@rocketnest/common';
+import type { HostAddress } from '@rocketnest/common';
 import { RemotingCommand } from '@rocketnest/remoting';
 
 /**
  * A response as the Java 5.x broker writes it: `extFields` present (possibly `{}`), remark only when given.
  * The Java client dereferences `extFields` on several answers, so it is never left out.
  */
-export function errorResponse(code: number, remark: string | undefined, ext: Record<string, string> = {}): RemotingCommand {
+export function errorResponse(
+  code: number,
+  remark: string | undefined,
+  ext: Record<string, string> = {},
+): RemotingCommand {
   const response = RemotingCommand.createResponse(code, remark);
   response.extFields = ext;
   return response;
@@ -24,14 +28,4 @@ export function hostOf(addr: string): HostAddress {
   const at = addr.lastIndexOf(':');
   if (at < 0) return { address: addr || '127.0.0.1', port: 0 };
   return { address: addr.slice(0, at), port: Number(addr.slice(at + 1)) || 0 };
-}
-
-/** Java `TopicValidator.validateTopic`'s remark for an invalid name, or undefined when the name is valid. */
-export function topicInvalidRemark(topic: string): string | undefined {
-  try {
-    validateTopic(topic);
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
 }

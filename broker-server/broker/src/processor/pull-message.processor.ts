@@ -36,7 +36,8 @@ export class PullMessageProcessor {
   executeRequestWhenWakeup(pull: PullRequest): void {
     this.process(pull.request, pull.channel, false).then(
       (response) => {
-        if (response && pull.channel.isActive()) this.broker.remotingServer.writeResponse(pull.channel, pull.request, response);
+        if (response && pull.channel.isActive())
+          this.broker.remotingServer.writeResponse(pull.channel, pull.request, response);
       },
       (err: unknown) => {
         this.broker.logger.error('re-running a held pull failed', err);
@@ -182,11 +183,23 @@ export class PullMessageProcessor {
       status = result.status;
     }
 
-    const response = this.composeResponse(result, status, header, groupConfig.whichBrokerWhenConsumeSlowly, topicConfig.topicSysFlag, groupConfig.groupSysFlag ?? 0);
+    const response = this.composeResponse(
+      result,
+      status,
+      header,
+      groupConfig.whichBrokerWhenConsumeSlowly,
+      topicConfig.topicSysFlag,
+      groupConfig.groupSysFlag ?? 0,
+    );
 
     const storeOffsetEnable = brokerAllowSuspend && commitOffsetFlag && cfg.brokerRole !== 'SLAVE';
     if (storeOffsetEnable) {
-      broker.consumerOffsetManager.commitOffset(header.consumerGroup, header.topic, header.queueId, header.commitOffset);
+      broker.consumerOffsetManager.commitOffset(
+        header.consumerGroup,
+        header.topic,
+        header.queueId,
+        header.commitOffset,
+      );
     }
 
     if (response.code === ResponseCode.PULL_NOT_FOUND && brokerAllowSuspend && suspendFlag) {

@@ -1,4 +1,9 @@
-import { QueryMessageRequestHeader, ResponseCode, UNIQUE_KEY_QUERY, ViewMessageRequestHeader } from '@rocketnest/common';
+import {
+  QueryMessageRequestHeader,
+  ResponseCode,
+  UNIQUE_KEY_QUERY,
+  ViewMessageRequestHeader,
+} from '@rocketnest/common';
 import { RemotingCommand } from '@rocketnest/remoting';
 import type { BrokerController } from '../broker-controller';
 import { errorResponse } from './processor-util';
@@ -39,6 +44,9 @@ export class QueryMessageProcessor {
       response.body = record;
       return response;
     }
-    return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, `can not find message by the offset, ${header.offset}`);
+    return RemotingCommand.createResponse(
+      ResponseCode.SYSTEM_ERROR,
+      `can not find message by the offset, ${header.offset}`,
+    );
   }
 }

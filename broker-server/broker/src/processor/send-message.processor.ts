@@ -10,6 +10,7 @@ import {
   ResponseCode,
   TopicFilterType,
   decodeMessageProperties,
+  topicNameInvalidRemark,
   isNotAllowedSendTopic,
   createUniqId,
   encodeMessageProperties,
@@ -19,7 +20,7 @@ import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
 import type { MessageExtBatch, PutMessageResult } from '@rocketnest/store';
 import type { BrokerController } from '../broker-controller';
 import { decodeSendMessageHeader, type SendHeader } from './request-headers';
-import { errorResponse, hostOf, topicInvalidRemark } from './processor-util';
+import { errorResponse, hostOf } from './processor-util';
 
 /** Java `TopicSysFlag` bits. */
 const TOPIC_SYS_FLAG_UNIT = 0x1;
@@ -80,13 +81,21 @@ export class SendMessageProcessor {
   }
 
   /** Java `AbstractSendMessageProcessor.msgCheck`; returns the error response, or undefined when the send may go on. */
-  private msgCheck(header: SendHeader, channel: RemotingChannel, response: RemotingCommand): RemotingCommand | undefined {
+  private msgCheck(
+    header: SendHeader,
+    channel: RemotingChannel,
+    response: RemotingCommand,
+  ): RemotingCommand | undefined {
     const cfg = this.broker.brokerConfig;
     const tcm = this.broker.topicConfigManager;
     if (!isWriteable(cfg.brokerPermission) && tcm.isOrderTopic(header.topic)) {
-      return this.fail(response, ResponseCode.NO_PERMISSION, `the broker[${cfg.brokerIP1}] sending message is forbidden`);
+      return this.fail(
+        response,
+        ResponseCode.NO_PERMISSION,
+        `the broker[${cfg.brokerIP1}] sending message is forbidden`,
+      );
     }
-    const invalid = topicInvalidRemark(header.topic);
+    const invalid = topicNameInvalidRemark(header.topic);
     if (invalid) return this.fail(response, ResponseCode.INVALID_PARAMETER, invalid);
     if (isNotAllowedSendTopic(header.topic)) {
       return this.fail(response, ResponseCode.NO_PERMISSION, `Sending message to topic[${header.topic}] is forbidden.`);
@@ -95,7 +104,9 @@ export class SendMessageProcessor {
     if (!topicConfig) {
       let topicSysFlag = 0;
       if (header.unitMode) {
-        topicSysFlag = header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) ? TOPIC_SYS_FLAG_UNIT_SUB : TOPIC_SYS_FLAG_UNIT;
+        topicSysFlag = header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)
+          ? TOPIC_SYS_FLAG_UNIT_SUB
+          : TOPIC_SYS_FLAG_UNIT;
       }
       this.broker.logger.warn(`the topic ${header.topic} not exist, producer: ${channel.remoteAddr}`);
       topicConfig = tcm.createTopicInSendMessageMethod(
@@ -129,11 +140,7 @@ export class SendMessageProcessor {
       );
     }
     if (!isWriteable(topicConfig.perm)) {
-      return this.fail(
-        response,
-        ResponseCode.NO_PERMISSION,
-        `the topic[${header.topic}] sending message is forbidden`,
-      );
+      return this.fail(response, ResponseCode.NO_PERMISSION, `the topic[${header.topic}] sending message is forbidden`);
     }
     return undefined;
   }
@@ -155,7 +162,8 @@ export class SendMessageProcessor {
     const cfg = broker.brokerConfig;
     const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic)!;
     const body = request.body ?? EMPTY;
-    if (body.length > cfg.maxMessageSize) return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+    if (body.length > cfg.maxMessageSize)
+      return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
     const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
 
     const msg = new MessageExtBrokerInner();
@@ -194,7 +202,11 @@ export class SendMessageProcessor {
     let result: PutMessageResult;
     if (prepared) {
       if (cfg.rejectTransactionMessage) {
-        return this.fail(response, ResponseCode.NO_PERMISSION, `the broker[${cfg.brokerIP1}] sending transaction message is forbidden`);
+        return this.fail(
+          response,
+          ResponseCode.NO_PERMISSION,
+          `the broker[${cfg.brokerIP1}] sending transaction message is forbidden`,
+        );
       }
       const tx = broker.transactionalMessageService;
       if (!tx) return this.fail(response, ResponseCode.NO_PERMISSION, 'transaction not enabled');
@@ -219,10 +231,15 @@ export class SendMessageProcessor {
       return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, `message topic length too long ${header.topic.length}`);
     }
     if (header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
-      return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${header.topic}`);
+      return this.fail(
+        response,
+        ResponseCode.MESSAGE_ILLEGAL,
+        `batch request does not support retry group ${header.topic}`,
+      );
     }
     const body = request.body ?? EMPTY;
-    if (body.length > cfg.maxMessageSize) return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+    if (body.length > cfg.maxMessageSize)
+      return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
     let sysFlag = header.sysFlag;
     if (topicConfig.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
     const props = decodeMessageProperties(header.properties);
@@ -296,7 +313,11 @@ export class SendMessageProcessor {
             "the broker's disk is full, messages are put to the slave, message store has been shut down, etc.",
         );
       case 'OS_PAGE_CACHE_BUSY':
-        return this.fail(response, ResponseCode.SYSTEM_BUSY, '[PC_SYNCHRONIZED]broker busy, start flow control for a while');
+        return this.fail(
+          response,
+          ResponseCode.SYSTEM_BUSY,
+          '[PC_SYNCHRONIZED]broker busy, start flow control for a while',
+        );
       case 'UNKNOWN_ERROR':
         return this.fail(response, ResponseCode.SYSTEM_ERROR, 'UNKNOWN_ERROR');
       default:

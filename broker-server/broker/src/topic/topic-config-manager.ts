@@ -42,7 +42,7 @@ export class TopicConfigManager {
     this.initSystemTopics();
   }
 
-/** A topic config as the 5.x broker creates it (`attributes` present, empty). */
+  /** A topic config as the 5.x broker creates it (`attributes` present, empty). */
   static newTopicConfig(topic: string, read: number, write: number, perm: number): TopicConfig {
     return createTopicConfig(topic, { readQueueNums: read, writeQueueNums: write, perm, attributes: {} });
   }
