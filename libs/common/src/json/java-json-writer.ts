@@ -12,9 +12,9 @@
  *   `Date` → epoch ms; `bigint` → its digits; {@link JavaDouble} → Java `Double.toString` form (`0.0`, `1.5E7`);
  * - a `number` is a Java int/long: integral values beyond ±(2^53 − 1) are written as exact integers clamped to the
  *   Java long range (so `Number.MAX_VALUE`-ish sentinels stay parseable); `NaN`/`±Infinity` → `null`;
- * - strings: `"` and `\` escaped, `\b \t \n \f \r` short escapes, other control characters and DEL as `\u00XX`;
- *   non-ASCII raw (UTF-8) unless `browserCompatible`, which escapes it as `\uXXXX` (fastjson BrowserCompatible) and
- *   writes longs outside ±2^53 as strings.
+ * - strings (fastjson `SerializeWriter`): `"` and `\` escaped, `\b \t \n \f \r` short escapes, other control
+ *   characters, U+007F–U+009F, U+2028 and U+2029 as `\uXXXX` (upper-case hex); other non-ASCII raw (UTF-8). With
+ *   `browserCompatible` every character ≥ U+007F is `\uXXXX`, `/` is `\/`, and longs outside ±2^53 are strings.
  */
 
 import { JavaMap, isPlainObject } from './java-json-reader';
@@ -46,9 +46,9 @@ const LONG_MAX = 9223372036854775807n;
 const LONG_MIN = -9223372036854775808n;
 const MAX_DEPTH = 1000;
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f]/;
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\u009f\u2028\u2029]/;
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE_ASCII = /[\u0000-\u001f"\\\u007f-\uffff]/;
+const NEEDS_ESCAPE_ASCII = /[\u0000-\u001f"\\/\u007f-\uffff]/;
 
 /** Serialize a value for a Java peer. Throws `TypeError` on nesting deeper than 1000 (which is how a cycle shows up). */
 export function toJavaJson(value: unknown, options: JavaJsonWriteOptions = {}): string {
@@ -245,7 +245,7 @@ class Writer {
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       let esc: string | undefined;
-      if (c < 0x20 || c === 0x7f) {
+      if (c < 0x20) {
         switch (c) {
           case 8:
             esc = '\\b';
@@ -269,8 +269,10 @@ class Writer {
         esc = '\\"';
       } else if (c === 92) {
         esc = '\\\\';
-      } else if (this.browser && c > 0x7e) {
+      } else if (this.browser ? c > 0x7e : (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029) {
         esc = '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
+      } else if (c === 47 && this.browser) {
+        esc = '\\/';
       }
       if (esc !== undefined) {
         out += s.slice(chunkStart, i) + esc;

@@ -172,10 +172,11 @@ describe('toJavaJson', () => {
   });
 
   it('escapes like fastjson', () => {
-    expect(toJavaJson('a"b\\c\n\t\r\b\f\u0001\u0002\u001f\u007f/é中')).toBe(
-      '"a\\"b\\\\c\\n\\t\\r\\b\\f\\u0001\\u0002\\u001F\\u007F/é中"',
+    expect(toJavaJson('a"b\\c\n\t\r\b\f\u0001\u0002\u001f\u007f\u0085\u2028/é中')).toBe(
+      '"a\\"b\\\\c\\n\\t\\r\\b\\f\\u0001\\u0002\\u001F\\u007F\\u0085\\u2028/é中"',
     );
-    expect(toJavaJson('é中', { browserCompatible: true })).toBe('"\\u00E9\\u4E2D"');
+    expect(toJavaJson('é中/\u007f', { browserCompatible: true })).toBe('"\\u00E9\\u4E2D\\/\\u007F"');
+    expect(parseJavaJson(toJavaJson('x\u2029/\u0000', { browserCompatible: true }))).toBe('x\u2029/\u0000');
   });
 
   it('writes Java maps in insertion order with quoted or bare number keys', () => {
