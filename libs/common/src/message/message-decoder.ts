@@ -58,15 +58,38 @@ export const MIN_MESSAGE_RECORD_SIZE = 91;
 export const MAX_V1_TOPIC_LENGTH = 127;
 
 const TWO_32 = 0x1_0000_0000;
+const HEX_UPPER: readonly string[] = Array.from({ length: 256 }, (_, i) =>
+  i.toString(16).toUpperCase().padStart(2, '0'),
+);
 
 function readLong(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
 }
 
+/*
+ * The encoder checks the record's bounds once, then stores bytes directly: cheaper than Buffer#writeInt32BE's
+ * per-call range checks on the store's hot path. Ints are written modulo 2^32, as Java's (int) casts would.
+ */
+function putInt(buf: Buffer, pos: number, value: number): void {
+  buf[pos] = value >>> 24;
+  buf[pos + 1] = value >>> 16;
+  buf[pos + 2] = value >>> 8;
+  buf[pos + 3] = value;
+}
+
 function writeLong(buf: Buffer, pos: number, value: number): void {
   const hi = Math.floor(value / TWO_32);
-  buf.writeInt32BE(hi, pos);
-  buf.writeUInt32BE(value - hi * TWO_32, pos + 4);
+  putInt(buf, pos, hi);
+  putInt(buf, pos + 4, value - hi * TWO_32);
+}
+
+/** Writes a string whose UTF-8 length is `byteLength`; short ASCII strings are copied by hand (no native call). */
+function putString(buf: Buffer, pos: number, s: string, byteLength: number): void {
+  if (byteLength === s.length && byteLength <= 128) {
+    for (let i = 0; i < byteLength; i++) buf[pos + i] = s.charCodeAt(i);
+  } else {
+    buf.write(s, pos, byteLength, 'utf8');
+  }
 }
 
 /** `crc32(bytes) & 0x7FFFFFFF`, the BODYCRC of a record (Java `UtilAll.crc32`). */
@@ -228,37 +251,41 @@ export function encodeMessageRecord(
     buf = target;
   }
   let pos = offset;
-  buf.writeInt32BE(size, pos);
-  buf.writeInt32BE(layout.magicCode, pos + 4);
-  buf.writeInt32BE(msg.bodyCRC | 0, pos + 8);
-  buf.writeInt32BE(msg.queueId, pos + 12);
-  buf.writeInt32BE(msg.flag | 0, pos + 16);
+  putInt(buf, pos, size);
+  putInt(buf, pos + 4, layout.magicCode);
+  putInt(buf, pos + 8, msg.bodyCRC | 0);
+  putInt(buf, pos + 12, msg.queueId);
+  putInt(buf, pos + 16, msg.flag | 0);
   writeLong(buf, pos + 20, msg.queueOffset);
   writeLong(buf, pos + 28, msg.commitLogOffset);
-  buf.writeInt32BE(layout.sysFlag, pos + 36);
+  putInt(buf, pos + 36, layout.sysFlag);
   writeLong(buf, pos + 40, msg.bornTimestamp);
   pos = writeHostAddress(buf, pos + 48, msg.bornHost.address);
-  buf.writeInt32BE(msg.bornHost.port, pos);
+  putInt(buf, pos, msg.bornHost.port);
   writeLong(buf, pos + 4, msg.storeTimestamp);
   pos = writeHostAddress(buf, pos + 12, msg.storeHost.address);
-  buf.writeInt32BE(msg.storeHost.port, pos);
-  buf.writeInt32BE(msg.reconsumeTimes, pos + 4);
+  putInt(buf, pos, msg.storeHost.port);
+  putInt(buf, pos + 4, msg.reconsumeTimes);
   writeLong(buf, pos + 8, msg.preparedTransactionOffset);
   const body = msg.body;
-  buf.writeInt32BE(body.length, pos + 16);
+  putInt(buf, pos + 16, body.length);
   pos += 20;
   body.copy(buf, pos);
   pos += body.length;
   if (layout.magicCode === MessageMagicCode.V2) {
-    buf.writeInt16BE(layout.topicLength, pos);
+    buf[pos] = layout.topicLength >>> 8;
+    buf[pos + 1] = layout.topicLength;
     pos += 2;
   } else {
     buf[pos++] = layout.topicLength;
   }
-  pos += buf.write(msg.topic, pos, layout.topicLength, 'utf8');
-  buf.writeInt16BE(layout.propertiesLength, pos);
+  putString(buf, pos, msg.topic, layout.topicLength);
+  pos += layout.topicLength;
+  buf[pos] = layout.propertiesLength >>> 8;
+  buf[pos + 1] = layout.propertiesLength;
   pos += 2;
-  if (layout.propertiesLength > 0) pos += buf.write(layout.propertiesString, pos, layout.propertiesLength, 'utf8');
+  putString(buf, pos, layout.propertiesString, layout.propertiesLength);
+  pos += layout.propertiesLength;
   if (pos - offset !== size) {
     // Only reachable if a string changed between measuring and writing.
     throw new MQClientError(`Encoded ${pos - offset} bytes for a record measured at ${size}`);
@@ -396,9 +423,10 @@ export function checkRecordBodyCRC(buf: Buffer, header: MessageRecordHeader): bo
 export function recordOffsetMessageId(buf: Buffer, header: MessageRecordHeader): string {
   const hostEnd = header.storeHostOffset + storeHostLength(header.sysFlag);
   const physPos = header.recordOffset + MessageRecordPosition.PHYSICAL_OFFSET;
-  return (
-    buf.toString('hex', header.storeHostOffset, hostEnd) + buf.toString('hex', physPos, physPos + 8)
-  ).toUpperCase();
+  let id = '';
+  for (let i = header.storeHostOffset; i < hostEnd; i++) id += HEX_UPPER[buf[i]!]!;
+  for (let i = physPos; i < physPos + 8; i++) id += HEX_UPPER[buf[i]!]!;
+  return id;
 }
 
 export interface DecodeMessageRecordOptions {
