@@ -24,7 +24,10 @@ describe('consumers against the embedded broker', () => {
   const toStop: Array<{ shutdown(): Promise<void> }> = [];
 
   beforeAll(async () => {
-    cluster = await startCluster({ messageDelayLevel: '1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s' });
+    cluster = await startCluster({
+      enablePropertyFilter: true,
+      messageDelayLevel: '1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s',
+    });
     producer = new DefaultMQProducer({
       ...FAST,
       namesrvAddr: cluster.namesrvAddr,

@@ -346,7 +346,9 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
       await Promise.all(this.tasks.map((t) => t.stop()));
       const wait = this.opts.awaitTerminationMillisWhenShutdown ?? 0;
       if (wait > 0 && this.inflight.size > 0) {
-        await Promise.race([Promise.allSettled([...this.inflight]), sleep(wait)]);
+        const timer = new AbortController();
+        await Promise.race([Promise.allSettled([...this.inflight]), sleep(wait, timer.signal)]);
+        timer.abort();
       }
       const owned = this.rebalance!.ownedQueues();
       for (const { pq } of this.rebalance!.processQueueTable.values()) pq.dropped = true;
@@ -830,7 +832,8 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     if (this.messageModel === MessageModel.CLUSTERING) {
       for (let i = ackIndex + 1; i < msgs.length; i++) {
         const m = msgs[i]!;
-        if (!(await this.sendMessageBack(m, ctx.delayLevelWhenNextConsume, mq))) {
+        // While shutting down, leave failed messages uncommitted: they are delivered again after restart.
+        if (this.abort.signal.aborted || !(await this.sendMessageBack(m, ctx.delayLevelWhenNextConsume, mq))) {
           m.reconsumeTimes++;
           failedBack.push(m);
         }
@@ -897,6 +900,8 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
   }
 
   private async getInnerProducer(): Promise<DefaultMQProducer> {
+    if (this.state !== 'RUNNING')
+      throw new MQClientError(`Consumer ${this.groupName} is shutting down; not re-sending`);
     if (!this.innerProducer) {
       this.innerProducer = new DefaultMQProducer({
         ...this.opts,
