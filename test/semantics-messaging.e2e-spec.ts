@@ -456,6 +456,7 @@ describe('broker messaging semantics (e2e over sockets)', () => {
         ),
       );
       expect(res.code).toBe(ResponseCode.SUCCESS);
+      expect(Object.keys(res.extFields!)).toEqual(['queueId', 'msgId', 'TRACE_ON', 'MSG_REGION', 'queueOffset']);
       expect(res.extFields).toMatchObject({ queueId: '0', queueOffset: '0' });
       expect(pushed).toHaveLength(1);
       const push = pushed[0]!;
@@ -466,6 +467,15 @@ describe('broker messaging semantics (e2e over sockets)', () => {
       expect(push.extFields).toMatchObject({ topic: replyTopic, storeHost: mq.brokerAddr });
       expect(mq.broker.topicConfigManager.selectTopicConfig(replyTopic)).toBeDefined();
       await waitFor(async () => (await pullAll(replyTopic)).length === 1);
+      const orphan = await call(
+        sendRequest(
+          replyTopic,
+          { [MessageConst.MESSAGE_TYPE]: 'reply', [MessageConst.REPLY_TO_CLIENT]: 'rn-gone@9' },
+          { code: RequestCode.SEND_REPLY_MESSAGE_V2 },
+        ),
+      );
+      expect(orphan.code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(orphan.remark).toBe('push reply message fail, channel of <rn-gone@9> not found.');
     } finally {
       await requester.shutdown();
     }
@@ -646,6 +656,40 @@ describe('restart mid-delay (e2e)', () => {
       await client.shutdown();
       await mq?.shutdown();
       fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('transaction check limit (e2e)', () => {
+  it('gives up a half message after transactionCheckMax checks into TRANS_CHECK_MAX_TIME_TOPIC', async () => {
+    const client = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    client.start();
+    const mq = await EmbeddedRocketMQ.start({ brokerConfig: { ...BROKER_CONFIG, transactionCheckMax: 2 } });
+    try {
+      const res = await client.invoke(
+        mq.brokerAddr,
+        sendRequest(
+          'RnSemTxGiveUp',
+          { [MessageConst.TRAN_MSG]: 'true', [MessageConst.PGROUP]: 'rn_sem_gone_group', TAGS: 'lost' },
+          { sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
+        ),
+        3000,
+      );
+      expect(res.code).toBe(ResponseCode.SUCCESS);
+      const [given] = await waitFor(
+        async () => {
+          const r = await client.invoke(mq.brokerAddr, pullRequest('TRANS_CHECK_MAX_TIME_TOPIC', 0, 0), 3000);
+          return r.code === ResponseCode.SUCCESS ? decodeMessageRecords(r.body!) : undefined;
+        },
+        { timeoutMs: 5000, intervalMs: 50 },
+      );
+      expect(given!.properties[MessageConst.TRANSACTION_CHECK_TIMES]).toBe('2');
+      expect(given!.properties[MessageConst.REAL_TOPIC]).toBe('RnSemTxGiveUp');
+      const real = await client.invoke(mq.brokerAddr, pullRequest('RnSemTxGiveUp', 0, 0), 3000);
+      expect(real.code).not.toBe(ResponseCode.SUCCESS);
+    } finally {
+      await client.shutdown();
+      await mq.shutdown();
     }
   });
 });

@@ -10,7 +10,6 @@ import {
   SendMessageRequestHeader,
   SendMessageRequestHeaderV2,
   TopicFilterType,
-  createUniqId,
   decodeMessageProperties,
   encodeMessageProperties,
   getReplyTopic,
@@ -37,8 +36,8 @@ function hostOfAddr(addr: string): { address: string; port: number } {
  * SEND_REPLY_MESSAGE (324) / SEND_REPLY_MESSAGE_V2 (325) — Java `ReplyMessageProcessor`: the replier's message is
  * pushed to the requester named by `REPLY_TO_CLIENT` (one of the broker's producer connections) with
  * PUSH_REPLY_MESSAGE_TO_CLIENT, and also stored in `<cluster>_REPLY_TOPIC` (auto-created) when
- * `storeReplyMessageEnable`. The answer is a normal send response; a requester that is gone gives
- * SYSTEM_ERROR with Java's remark when the message was not stored either.
+ * `storeReplyMessageEnable`. As in Java the push decides the answer: SUCCESS with the stored offsets, or
+ * SYSTEM_ERROR with Java's remark when the requester is unknown or did not accept the push.
  */
 export function createReplyMessageProcessor(host: SemanticsHost, opts: ReplyMessageProcessorOptions = {}) {
   return async (request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand> => {
@@ -86,7 +85,6 @@ export function createReplyMessageProcessor(host: SemanticsHost, opts: ReplyMess
     msg.body = request.body ?? Buffer.alloc(0);
     msg.flag = h.flag;
     const props = decodeMessageProperties(h.properties);
-    if (!props[MessageConst.UNIQ_KEY]) props[MessageConst.UNIQ_KEY] = createUniqId();
     msg.properties = props;
     msg.sysFlag =
       h.sysFlag | (topicConfig.topicFilterType === TopicFilterType.MULTI_TAG ? MessageSysFlag.MULTI_TAGS_FLAG : 0);
@@ -94,22 +92,30 @@ export function createReplyMessageProcessor(host: SemanticsHost, opts: ReplyMess
     msg.bornHost = hostOfAddr(channel.remoteAddr);
     msg.storeHost = host.storeHost;
     msg.reconsumeTimes = h.reconsumeTimes ?? 0;
+    msg.syncTagsCode();
+    msg.syncPropertiesString();
 
-    // Push first (Java pushReplyMessage), then store.
+    // Java pushReplyMessage: the push decides the answer; the stored copy only fills in the offsets.
     const senderId = msg.getProperty(MessageConst.REPLY_TO_CLIENT);
-    let pushed = false;
     let pushRemark: string | undefined;
     const target = senderId ? host.producerManager.findChannel(senderId) : undefined;
-    if (!target) {
-      pushRemark = `push reply message to ${senderId ?? '(no REPLY_TO_CLIENT)'} failed: the requester is not connected to this broker`;
+    if (senderId === undefined) {
+      pushRemark = `reply message properties[${MessageConst.REPLY_TO_CLIENT}] is null`;
+    } else if (!target) {
+      pushRemark = `push reply message fail, channel of <${senderId}> not found.`;
     } else {
-      const pushProps = { ...props, [MessageConst.PUSH_REPLY_TIME]: String(Date.now()) };
+      const pushProps = {
+        [MessageConst.PUSH_REPLY_TIME]: String(Date.now()),
+        [MessageConst.MSG_REGION]: cfg.regionId,
+        ...props,
+        [MessageConst.TRACE_ON]: String(cfg.traceOn),
+      };
       const pushHeader = ReplyMessageRequestHeader.encode({
         producerGroup: h.producerGroup,
         topic: h.topic,
         defaultTopic: h.defaultTopic,
         defaultTopicQueueNums: h.defaultTopicQueueNums,
-        queueId,
+        queueId: h.queueId,
         sysFlag: h.sysFlag,
         bornTimestamp: h.bornTimestamp,
         flag: h.flag,
@@ -123,34 +129,33 @@ export function createReplyMessageProcessor(host: SemanticsHost, opts: ReplyMess
       const push = RemotingCommand.createRequest(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, pushHeader, msg.body);
       try {
         const answer = await host.remotingServer.invoke(target, push, opts.pushTimeoutMs ?? 3000);
-        pushed = answer.code === ResponseCode.SUCCESS;
-        if (!pushed) pushRemark = `push reply message to ${senderId} failed: ${answer.remark ?? `code ${answer.code}`}`;
+        if (answer.code !== ResponseCode.SUCCESS) pushRemark = `push reply message to ${senderId}fail.`;
       } catch (err) {
-        pushRemark = `push reply message to ${senderId} failed: ${(err as Error).message}`;
+        pushRemark = `push reply message to ${senderId}fail.`;
         opts.onError?.(err);
       }
     }
 
-    if (!cfg.storeReplyMessageEnable) {
-      return pushed
-        ? RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, ext)
-        : fail(ResponseCode.SYSTEM_ERROR, pushRemark!);
+    let msgId = '0';
+    let queueOffset = 0;
+    if (cfg.storeReplyMessageEnable) {
+      const result = await host.messageStore.putMessage(msg);
+      const append = appendOf(result);
+      if (isPutStored(result) && append) {
+        msgId = append.msgId;
+        queueOffset = append.logicsOffset;
+      } else {
+        opts.onError?.(new Error(`storing a reply message failed: ${putStatusOf(result)}`));
+      }
     }
-    msg.syncTagsCode();
-    msg.syncPropertiesString();
-    const result = await host.messageStore.putMessage(msg);
-    const append = appendOf(result);
-    if (!isPutStored(result) || !append) {
-      return fail(ResponseCode.SYSTEM_ERROR, `store reply message failed: ${putStatusOf(result)}`);
-    }
-    const response = RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, {
+    if (pushRemark !== undefined) return fail(ResponseCode.SYSTEM_ERROR, pushRemark);
+    // Ext field order of the Java broker's answer (request-reply wire fixture).
+    return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, {
       queueId: String(queueId),
-      transactionId: props[MessageConst.UNIQ_KEY],
-      msgId: append.msgId,
-      ...ext,
-      queueOffset: String(append.logicsOffset),
+      msgId,
+      TRACE_ON: String(cfg.traceOn),
+      MSG_REGION: cfg.regionId,
+      queueOffset: String(queueOffset),
     });
-    if (!pushed && pushRemark) response.remark = pushRemark;
-    return response;
   };
 }
