@@ -16,9 +16,12 @@ import {
   peekRecordHeader,
   readBlankLength,
   readRecordProperties,
+  readRecordProperty,
+  readRecordTagsCode,
   recordOffsetMessageId,
 } from './message-decoder';
 import { decodeMessageProperties } from './message-properties';
+import { javaStringHashCode } from '../util/java-hash';
 
 interface RecordCase {
   n: number;
@@ -148,6 +151,9 @@ describe('message record codec — golden records from Java MessageDecoder', () 
     expect(h.bodyLength).toBe(c.input.bodyHex.length / 2);
     expect(buf.subarray(h.bodyOffset, h.bodyOffset + h.bodyLength).toString('hex')).toBe(c.input.bodyHex);
     expect(readRecordProperties(buf, h)).toEqual(c.input.properties);
+    expect(readRecordProperty(buf, h, 'TAGS')).toBe(c.input.properties.TAGS);
+    expect(readRecordProperty(buf, h, 'TAG')).toBeUndefined();
+    expect(readRecordTagsCode(buf, h)).toBe(c.input.properties.TAGS ? javaStringHashCode(c.input.properties.TAGS) : 0);
     expect(checkRecordBodyCRC(buf, h)).toBe(true);
     expect(recordOffsetMessageId(buf, h)).toBe(c.decoded.msgId);
   });
@@ -322,6 +328,19 @@ describe('message record codec — hostile input', () => {
     ).toThrow(/CRC/);
     expect(() => decodeMessageRecord(good, -1)).toThrow(RemotingCommandError);
     expect(() => decodeMessageRecord(good, 1.5)).toThrow(RemotingCommandError);
+  });
+
+  it('finds single properties the way the full decoder does', () => {
+    const buf = encodeMessageRecord(
+      sample({
+        properties: {},
+        propertiesString: 'XTAGS\u0001no\u0002TAGS\u0001first\u0002TAGS\u0001\u0002TAGS\u0001last',
+      }),
+    );
+    const h = peekRecordHeader(buf)!;
+    expect(readRecordProperty(buf, h, 'TAGS')).toBe('last');
+    expect(readRecordProperty(buf, h, 'TAGS')).toBe(readRecordProperties(buf, h).TAGS);
+    expect(readRecordTagsCode(buf, h)).toBe(javaStringHashCode('last'));
   });
 
   it('recognises a BLANK filler without treating it as a message', () => {

@@ -32,7 +32,14 @@ import { MQClientError, RemotingCommandError } from '../errors/rocketmq-error';
 import { ResponseCode } from '../protocol/response-code';
 import { decompressBody as inflateBody } from './compression';
 import { HostAddress, hostAddressLength, readHostAddress, writeHostAddress } from './host-address';
-import { MessageConst, MessageMagicCode, MessageSysFlag } from './message-const';
+import {
+  MessageConst,
+  MessageMagicCode,
+  MessageSysFlag,
+  NAME_VALUE_SEPARATOR,
+  PROPERTY_SEPARATOR,
+} from './message-const';
+import { tagsString2tagsCode } from '../util/java-hash';
 import { MAX_PROPERTIES_LENGTH, decodeMessageProperties, encodeMessageProperties } from './message-properties';
 import { MessageExt } from './message';
 
@@ -412,6 +419,30 @@ export function readRecordPropertiesString(buf: Buffer, header: MessageRecordHea
 /** The properties of a peeked record. */
 export function readRecordProperties(buf: Buffer, header: MessageRecordHeader): Record<string, string> {
   return decodeMessageProperties(readRecordPropertiesString(buf, header));
+}
+
+/**
+ * Value of one property of a peeked record, found without decoding the others (e.g. TAGS for the consume-queue tags
+ * code). Same rules as `decodeMessageProperties`: the last occurrence wins, empty values count as absent.
+ */
+export function readRecordProperty(buf: Buffer, header: MessageRecordHeader, name: string): string | undefined {
+  if (header.propertiesLength === 0) return undefined;
+  const props = readRecordPropertiesString(buf, header);
+  const key = name + NAME_VALUE_SEPARATOR;
+  let found: string | undefined;
+  let index = 0;
+  while (index < props.length) {
+    let end = props.indexOf(PROPERTY_SEPARATOR, index);
+    if (end < 0) end = props.length;
+    if (props.startsWith(key, index) && end > index + key.length) found = props.slice(index + key.length, end);
+    index = end + 1;
+  }
+  return found;
+}
+
+/** Consume-queue tags code of a peeked record: Java `String.hashCode` of TAGS, 0 without tags. */
+export function readRecordTagsCode(buf: Buffer, header: MessageRecordHeader): number {
+  return tagsString2tagsCode(readRecordProperty(buf, header, MessageConst.TAGS));
 }
 
 /** Whether the stored body of a peeked record matches its BODYCRC. */
