@@ -19,3 +19,4 @@ export * from './offset-tables';
 export * from './subscription-group-config';
 export * from './simple-bodies';
 export * from './delay-offset';
+export * from './assignment-bodies';
