@@ -145,6 +145,7 @@ class Writer {
   }
 
   private number(n: number): string {
+    if (Number.isSafeInteger(n)) return String(n);
     if (!Number.isFinite(n)) return 'null';
     if (Number.isInteger(n) && !Number.isSafeInteger(n)) return this.bigint(BigInt(n));
     return String(n);
@@ -163,11 +164,12 @@ class Writer {
       return;
     }
     this.out += '[';
-    items.forEach((item, i) => {
+    for (let i = 0; i < items.length; i++) {
       if (i > 0) this.out += ',';
       if (this.pretty) this.indent(level + 1);
+      const item = items[i];
       this.value(item === undefined ? null : item, level + 1);
-    });
+    }
     if (this.pretty) this.indent(level);
     this.out += ']';
   }
@@ -178,20 +180,26 @@ class Writer {
       this.value((toJSON as () => unknown).call(obj), level);
       return;
     }
-    let keys = Object.keys(obj).filter((k) => obj[k] !== undefined && obj[k] !== null);
-    const fnFree = keys.filter((k) => typeof obj[k] !== 'function' && typeof obj[k] !== 'symbol');
-    keys = this.sortKeys ? fnFree.sort() : fnFree;
+    const keys: string[] = [];
+    for (const k in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+      const v = obj[k];
+      if (v === undefined || v === null || typeof v === 'function' || typeof v === 'symbol') continue;
+      keys.push(k);
+    }
     if (keys.length === 0) {
       this.out += '{}';
       return;
     }
+    if (this.sortKeys && keys.length > 1) keys.sort();
     this.out += '{';
-    keys.forEach((k, i) => {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       if (i > 0) this.out += ',';
       if (this.pretty) this.indent(level + 1);
       this.out += this.quote(k) + ':';
       this.value(obj[k], level + 1);
-    });
+    }
     if (this.pretty) this.indent(level);
     this.out += '}';
   }
