@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
-  DefaultMQPushConsumer,
+  DefaultLitePullConsumer,
   LocalTransactionState,
   MessageSelector,
   SelectMessageQueueByHash,
@@ -65,9 +65,7 @@ function toLocalTransactionState(state: unknown): LocalTransactionState {
 export class RocketMQTemplate {
   private readonly logger: Logger;
   private readonly producer: TransactionMQProducer | undefined;
-  private readonly consumer: DefaultMQPushConsumer | undefined;
-  private consumerIterator: AsyncIterator<MessageExt> | undefined;
-  private pendingNext: Promise<IteratorResult<MessageExt>> | undefined;
+  private readonly consumer: DefaultLitePullConsumer | undefined;
   private transactionListener: RocketMQLocalTransactionListener | undefined;
   private startPromise: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -90,7 +88,9 @@ export class RocketMQTemplate {
         producerGroup: p.group,
         namesrvAddr: settings.nameServer,
         namespace: p.namespace,
-        instanceName: p.instanceName,
+        // One client instance per template while instanceName is DEFAULT: the client keeps a single reply handler per
+        // instance, so two producers sharing one would steal each other's request-reply answers.
+        instanceName: p.instanceName === 'DEFAULT' ? `RN_TEMPLATE_${settings.name}_${process.pid}` : p.instanceName,
         sendMsgTimeout: p.sendMessageTimeout,
         retryTimesWhenSendFailed: p.retryTimesWhenSendFailed,
         retryTimesWhenSendAsyncFailed: p.retryTimesWhenSendAsyncFailed,
@@ -107,9 +107,7 @@ export class RocketMQTemplate {
     }
     const c = settings.pullConsumer;
     if (c?.group && c.topic) {
-      // rocketmq-spring uses a DefaultLitePullConsumer; until the client has one, a push consumer in iterator mode
-      // gives the same pull-when-asked behaviour (a message is acknowledged when the next one is taken).
-      this.consumer = new DefaultMQPushConsumer({
+      this.consumer = new DefaultLitePullConsumer({
         ...settings.clientOptions,
         consumerGroup: c.group,
         namesrvAddr: settings.nameServer,
@@ -120,7 +118,6 @@ export class RocketMQTemplate {
         accessKey: c.accessKey,
         secretKey: c.secretKey,
       });
-      this.consumerIterator = this.consumer[Symbol.asyncIterator]();
     }
   }
 
@@ -150,8 +147,8 @@ export class RocketMQTemplate {
     return this.producer !== undefined;
   }
 
-  /** The consumer behind `receive()`, when `rocketmq.pull-consumer.group` and `.topic` are set. */
-  getConsumer(): DefaultMQPushConsumer | undefined {
+  /** The lite pull consumer behind `receive()`, when `rocketmq.pull-consumer.group` and `.topic` are set. */
+  getConsumer(): DefaultLitePullConsumer | undefined {
     return this.consumer;
   }
 
@@ -217,7 +214,6 @@ export class RocketMQTemplate {
     if (this.startPromise) await this.startPromise.catch(() => undefined);
     this._state = 'SHUTDOWN_ALREADY';
     await Promise.allSettled([this.producer?.shutdown(), this.consumer?.shutdown()]);
-    await this.consumerIterator?.return?.();
   }
 
   private async ready(): Promise<TransactionMQProducer> {
@@ -494,42 +490,19 @@ export class RocketMQTemplate {
   // ---- pull ----
 
   /**
-   * Takes what the pull consumer configured by `rocketmq.pull-consumer.*` has, converted to `type` (rocketmq-spring
-   * `receive`): waits up to `timeoutMs` (default 5000) for the first message, then takes at most
-   * `rocketmq.pull-consumer.pull-batch-size` that are ready. Returns an empty array when nothing came in time. Taken
-   * messages count as consumed.
+   * Polls the lite pull consumer configured by `rocketmq.pull-consumer.*` once and converts what came (rocketmq-spring
+   * `receive`): waits up to `timeoutMs` (default 5000) and returns an empty array when nothing arrived. With the
+   * default auto-commit, returned messages count as consumed.
    */
   async receive<T = unknown>(type?: PayloadType, timeoutMs = 5000): Promise<T[]> {
-    const iterator = this.consumerIterator;
-    if (!this.consumer || !iterator) {
+    if (!this.consumer) {
       throw new RocketMQConfigurationError(
         'receive() needs a pull consumer: set [rocketmq.pull-consumer.group] and [rocketmq.pull-consumer.topic]',
       );
     }
     await this.start();
-    const max = this.settings.pullConsumer!.pullBatchSize;
-    const out: MessageExt[] = [];
-    let waitMs = timeoutMs;
-    while (out.length < max) {
-      // A next() that lost the race stays pending and is reused by the following call: no message is dropped.
-      this.pendingNext ??= iterator.next();
-      const pending = this.pendingNext;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = Symbol('timeout');
-      const winner = await Promise.race([
-        pending,
-        new Promise<typeof timedOut>((resolve) => {
-          timer = setTimeout(() => resolve(timedOut), waitMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (winner === timedOut) break;
-      this.pendingNext = undefined;
-      if (winner.done) break;
-      out.push(winner.value);
-      waitMs = 0;
-    }
-    return out.map((m) => this.converter.fromBody(m.body, type) as T);
+    const msgs = await this.consumer.poll(timeoutMs);
+    return msgs.map((m) => this.converter.fromBody(m.body, type) as T);
   }
 
   private get sendTimeout(): number {
