@@ -52,6 +52,7 @@ describe('body compression', () => {
   it('gives typed errors for unsupported codecs, corrupt data and bombs', () => {
     expect(() => compressBody(Buffer.from('x'), { type: CompressionType.LZ4 })).toThrow(MQClientError);
     expect(() => decompressBody(Buffer.from('x'), 0x101)).toThrow(/LZ4/);
+    expect(() => compressBody(Buffer.from('x'), { type: CompressionType.ZSTD })).toThrow(MQClientError);
     expect(() => decompressBody(Buffer.from('x'), 0x201)).toThrow(/ZSTD/);
     expect(() => decompressBody(Buffer.from('not zlib at all'), 0x301)).toThrow(RemotingCommandError);
     const bomb = compressBody(Buffer.alloc(1024 * 1024));

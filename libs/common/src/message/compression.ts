@@ -3,12 +3,14 @@
  * single message whose body is at least `compressMsgBodyOverHowmuch` (4096) bytes (that threshold lives in the client),
  * sets COMPRESSED_FLAG plus the compression type bits, and the consumer inflates and clears COMPRESSED_FLAG.
  *
- * ZLIB is an RFC 1950 stream (Java `DeflaterOutputStream`, level 5 by default). LZ4 and ZSTD bodies can be recognised
- * but not (de)compressed: Node 20 ships neither codec, so they give a typed error.
+ * ZLIB is an RFC 1950 stream (Java `DeflaterOutputStream`, level 5 by default). LZ4 frame bodies are decompressed by
+ * our own decoder (`lz4-frame.ts`) but not produced; ZSTD is not supported at all (Node 20 ships neither codec), so
+ * those give a typed error.
  */
 import * as zlib from 'node:zlib';
 import { MQClientError, RemotingCommandError } from '../errors/rocketmq-error';
 import { MessageSysFlag } from './message-const';
+import { lz4FrameDecompress } from './lz4-frame';
 
 /** Java `CompressionType` values (the number in sysFlag bits 8–10). Type 0 (older clients) means ZLIB. */
 export const CompressionType = { LZ4: 1, ZSTD: 2, ZLIB: 3 } as const;
@@ -71,17 +73,16 @@ export interface DecompressBodyOptions {
 }
 
 /**
- * Inflates a body stored with the compression type of `sysFlag`. Corrupt input, bodies larger than `maxOutputBytes`
- * and LZ4/ZSTD bodies give a RemotingCommandError.
+ * Decompresses a body stored with the compression type of `sysFlag` (ZLIB or LZ4 frame). Corrupt input, bodies larger
+ * than `maxOutputBytes` and ZSTD bodies give a RemotingCommandError.
  */
 export function decompressBody(body: Buffer, sysFlag: number, options: DecompressBodyOptions = {}): Buffer {
   const type = getCompressionType(sysFlag);
-  if (type !== CompressionType.ZLIB) {
-    throw new RemotingCommandError(
-      `Cannot decompress a ${type === CompressionType.LZ4 ? 'LZ4' : 'ZSTD'} body: only ZLIB is supported`,
-    );
-  }
   const maxOutputLength = options.maxOutputBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (type === CompressionType.LZ4) return lz4FrameDecompress(body, maxOutputLength);
+  if (type !== CompressionType.ZLIB) {
+    throw new RemotingCommandError('Cannot decompress a ZSTD body: only ZLIB and LZ4 are supported');
+  }
   try {
     return zlib.inflateSync(body, { maxOutputLength });
   } catch (err) {

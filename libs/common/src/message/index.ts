@@ -7,3 +7,4 @@ export * from './compression';
 export * from './message-decoder';
 export * from './message-batch';
 export * from './message-id';
+export * from './lz4-frame';
