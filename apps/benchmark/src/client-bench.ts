@@ -1,7 +1,7 @@
 /*
  * Client benchmark, after Apache RocketMQ's `benchmark/producer.sh` / `consumer.sh`:
  *
- *   npm run bench -- producer [--namesrv host:9876] [--topic BenchmarkTest] [--size 1024] [--threads 16]
+ *   npm run bench -- producer [--namesrv host:9876] [--topic RocketNestBench] [--size 1024] [--threads 16]
  *                             [--duration 10] [--batch 1] [--async] [--interval 1]
  *   npm run bench -- consumer [--namesrv ...] [--topic ...] [--count 50000] [--size 1024] [--group ...]
  *   npm run bench -- e2e      [--namesrv ...] [--topic ...] [--rate 10000] [--duration 10] [--size 1024]
@@ -49,7 +49,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
   };
   return {
     namesrv: get('namesrv') ?? process.env.NAMESRV_ADDR,
-    topic: get('topic') ?? 'BenchmarkTest',
+    topic: get('topic') ?? 'RocketNestBench',
     size: num('size', 1024),
     threads: Math.max(1, num('threads', 16)),
     durationSec: num('duration', 10),

@@ -435,6 +435,12 @@ export class DefaultMQAdminExt {
         }),
         this.timeoutMs,
       );
+      if (response.code === ResponseCode.CONSUMER_NOT_ONLINE) {
+        // Java resetOffsetByTimestampOld: nobody online to tell, so write the offsets on the broker directly.
+        for (const [key, offset] of await this.resetOffline(addr, bd.brokerName, topic, consumerGroup, timestamp))
+          out.set(key, offset);
+        continue;
+      }
       expectSuccess(response, addr);
       if (!response.body) continue;
       const raw = parseJavaJson(response.body, { bigIntegers: 'number' });
@@ -442,6 +448,26 @@ export class DefaultMQAdminExt {
       for (const [k, v] of javaMapEntries(raw.offsetTable ?? {}, 'offsetTable')) {
         const mq = mqFromKey(k);
         if (mq) out.set(`${mq.topic}@${mq.brokerName}@${mq.queueId}`, n(v));
+      }
+    }
+    return out;
+  }
+
+  private async resetOffline(
+    addr: string,
+    brokerName: string,
+    topic: string,
+    consumerGroup: string,
+    timestamp: number,
+  ): Promise<Map<string, number>> {
+    const route = await this.examineTopicRouteInfo(topic);
+    const out = new Map<string, number>();
+    for (const qd of route.queueDatas.filter((q) => q.brokerName === brokerName)) {
+      for (let queueId = 0; queueId < qd.readQueueNums; queueId++) {
+        const mq = { topic: this.ns(topic), brokerName, queueId };
+        const offset = await this.c.api.searchOffset(addr, mq, timestamp, this.timeoutMs);
+        await this.c.api.updateConsumerOffset(addr, this.ns(consumerGroup), mq, offset, false, this.timeoutMs);
+        out.set(`${mq.topic}@${brokerName}@${queueId}`, offset);
       }
     }
     return out;
