@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import * as fs from 'node:fs';
 import {
   CURRENT_VERSION,
   MQVersion,
@@ -488,17 +488,36 @@ export class BrokerController {
       msgGetTotalYesterdayMorning: '0',
       putTps: `${tps(this.sendMessageProcessor.putCount, uptimeMs)} ${tps(this.sendMessageProcessor.putCount, uptimeMs)} `,
       getTransferredTps: `${tps(this.pullMessageProcessor.getCount, uptimeMs)} ${tps(this.pullMessageProcessor.getCount, uptimeMs)} `,
+      // 4.9.x admin tools read Java's older spelling.
+      getTransferedTps: `${tps(this.pullMessageProcessor.getCount, uptimeMs)} ${tps(this.pullMessageProcessor.getCount, uptimeMs)} `,
+      sendThreadPoolQueueHeadWaitTimeMills: '0',
+      pullThreadPoolQueueHeadWaitTimeMills: '0',
+      queryThreadPoolQueueHeadWaitTimeMills: '0',
       sendThreadPoolQueueSize: String(this.sendMessageProcessor.inFlightPuts),
       sendThreadPoolQueueCapacity: String(cfg.sendThreadPoolQueueCapacity),
       pullThreadPoolQueueSize: String(this.pullRequestHoldService.size),
       pageCacheLockTimeMills: '0',
       earliestMessageTimeStamp: String(storeInfo.earliestMessageTimeStamp ?? Date.now()),
       commitLogDiskRatio: storeInfo.commitLogDiskRatio ?? '0.0',
-      commitLogDirCapacity: storeInfo.commitLogDirCapacity ?? `Total : unknown, host ${os.hostname()}`,
+      commitLogDirCapacity: storeInfo.commitLogDirCapacity ?? diskCapacity(cfg.storePathCommitLog, cfg.storePathRootDir),
       startAcceptSendRequestTimeStamp: '0',
     };
     return { ...storeInfo, ...table };
   }
+}
+
+/** Java's `commitLogDirCapacity` text: `Total : 252.0 GiB, Free : 229.9 GiB.` */
+function diskCapacity(...dirs: string[]): string {
+  for (const dir of dirs) {
+    try {
+      const st = fs.statfsSync(dir);
+      const gib = (n: number): string => `${(n / 1024 ** 3).toFixed(1)} GiB`;
+      return `Total : ${gib(st.blocks * st.bsize)}, Free : ${gib(st.bavail * st.bsize)}.`;
+    } catch {
+      // try the next directory
+    }
+  }
+  return 'Total : unknown, Free : unknown.';
 }
 
 function tps(count: number, uptimeMs: number): string {
