@@ -156,13 +156,29 @@ function writeIPv6(buf: Buffer, offset: number, original: string): number {
   return offset + 16;
 }
 
+let lastV4a = -1;
+let lastV4aText = '';
+let lastV4b = -1;
+let lastV4bText = '';
+
 /**
  * Reads `length` (4 or 16) address bytes as text: dotted IPv4, or IPv6 the way Java `InetAddress.getHostAddress`
  * prints it (lower-case hex groups without leading zeros, no `::`); an IPv4-mapped IPv6 address reads as IPv4, as in
  * Java.
  */
 export function readHostAddress(buf: Buffer, offset: number, length: 4 | 16): string {
-  if (length === 4) return `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+  if (length === 4) {
+    // Records of one PULL batch or commit-log scan mostly share their hosts: remember the last two texts.
+    const v = buf.readUInt32BE(offset);
+    if (v === lastV4a) return lastV4aText;
+    if (v === lastV4b) return lastV4bText;
+    const text = `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+    lastV4b = lastV4a;
+    lastV4bText = lastV4aText;
+    lastV4a = v;
+    lastV4aText = text;
+    return text;
+  }
   if (isMappedIPv4(buf, offset))
     return `${buf[offset + 12]}.${buf[offset + 13]}.${buf[offset + 14]}.${buf[offset + 15]}`;
   let out = '';
