@@ -263,7 +263,7 @@ describe('broker messaging semantics (e2e over sockets)', () => {
   });
 
   describe('delay levels and timers', () => {
-    it('delivers each delay level on time (within 150 ms) with DELAY removed', async () => {
+    it('delivers each delay level on time (within 200 ms) with DELAY removed', async () => {
       const levels = [1, 2, 3, 4, 5];
       const sentAt = new Map<string, { at: number; level: number }>();
       for (const level of levels) {
@@ -282,7 +282,7 @@ describe('broker messaging semantics (e2e over sockets)', () => {
         const s = sentAt.get(m.properties[MessageConst.UNIQ_KEY]!)!;
         const waited = m.storeTimestamp - s.at;
         expect(waited).toBeGreaterThanOrEqual(s.level * 200 - 5);
-        expect(waited).toBeLessThanOrEqual(s.level * 200 + 150);
+        expect(waited).toBeLessThanOrEqual(s.level * 200 + 200);
         expect(m.properties[MessageConst.DELAY]).toBeUndefined();
         expect(m.properties[MessageConst.REAL_TOPIC]).toBe('RnSemDelay');
       }
@@ -310,7 +310,7 @@ describe('broker messaging semantics (e2e over sockets)', () => {
         const out = Number(m.properties[MessageConst.TIMER_OUT_MS]);
         expect(out % 1000).toBe(0);
         expect(m.storeTimestamp).toBeGreaterThanOrEqual(out - 100);
-        expect(m.storeTimestamp).toBeLessThanOrEqual(out + 150);
+        expect(m.storeTimestamp).toBeLessThanOrEqual(out + 200);
         expect(m.properties[MessageConst.REAL_TOPIC]).toBe('RnSemTimer');
       }
       const abs = delivered.find((m) => m.properties[MessageConst.UNIQ_KEY] === r2.transactionId)!;
