@@ -9,7 +9,13 @@ import {
   type HostAddress,
   type MessageExtBrokerInner,
 } from '@rocketnest/common';
-import { RemotingCommand, RemotingServer, type RemotingChannel, type RequestProcessor } from '@rocketnest/remoting';
+import {
+  RemotingCommand,
+  RemotingServer,
+  SerializeType,
+  type RemotingChannel,
+  type RequestProcessor,
+} from '@rocketnest/remoting';
 import { DefaultMessageStore, type PutMessageResult } from '@rocketnest/store';
 import { ConsumerManager, type ConsumerGroupEvent, type ConsumerIdsChangeListener } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
@@ -46,6 +52,12 @@ export interface BrokerLifecycleComponent {
 export interface BrokerControllerOptions {
   /** Where the broker logs. Default: console. */
   logger?: BrokerLogger;
+  /** Header type of responses and broker-initiated requests. Default: env ROCKETMQ_SERIALIZE_TYPE, else JSON. */
+  serializeType?: SerializeType;
+}
+
+function serializeTypeFromEnv(env: NodeJS.ProcessEnv): SerializeType {
+  return (env.ROCKETMQ_SERIALIZE_TYPE ?? '').toUpperCase() === 'ROCKETMQ' ? SerializeType.ROCKETMQ : SerializeType.JSON;
 }
 
 type ServiceState = 'CREATE_JUST' | 'STARTING' | 'RUNNING' | 'SHUTDOWN_ALREADY' | 'START_FAILED';
@@ -119,6 +131,9 @@ export class BrokerController {
     this.remotingServer = new RemotingServer({
       port: cfg.listenPort,
       host: cfg.bindAddress,
+      // Java answers in the server's configured type (JSON unless ROCKETMQ_SERIALIZE_TYPE / -Drocketmq.serialize.type
+      // say ROCKETMQ), whatever the request used — see the producer-rocketmq-serialize wire fixture.
+      serializeType: opts.serializeType ?? serializeTypeFromEnv(process.env),
       onError: (err, request) => this.logger.error(`processing request code ${request.code} failed`, err),
     });
     this.brokerOuterApi = new BrokerOuterApi(this.logger);
@@ -499,7 +514,8 @@ export class BrokerController {
       pageCacheLockTimeMills: '0',
       earliestMessageTimeStamp: String(storeInfo.earliestMessageTimeStamp ?? Date.now()),
       commitLogDiskRatio: storeInfo.commitLogDiskRatio ?? '0.0',
-      commitLogDirCapacity: storeInfo.commitLogDirCapacity ?? diskCapacity(cfg.storePathCommitLog, cfg.storePathRootDir),
+      commitLogDirCapacity:
+        storeInfo.commitLogDirCapacity ?? diskCapacity(cfg.storePathCommitLog, cfg.storePathRootDir),
       startAcceptSendRequestTimeStamp: '0',
     };
     return { ...storeInfo, ...table };

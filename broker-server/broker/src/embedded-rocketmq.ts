@@ -61,22 +61,29 @@ export class EmbeddedRocketMQ {
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
       throw err;
     }
-    const broker = new BrokerController(
-      {
-        storePathRootDir: root,
-        listenPort: 0,
-        brokerIP1: host,
-        healthPort: -1,
-        // Tests and dev use small files so a fresh store is quick to create.
-        mappedFileSizeCommitLog: 64 * 1024 * 1024,
-        mappedFileSizeConsumeQueue: 300000 * 20,
-        ...opts.brokerConfig,
-        ...(opts.brokerPort !== undefined ? { listenPort: opts.brokerPort } : {}),
-        bindAddress,
-        namesrvAddr: `${host}:${namesrv.port}`,
-      },
-      { logger: opts.logger ?? silentLogger },
-    );
+    let broker: BrokerController;
+    try {
+      broker = new BrokerController(
+        {
+          storePathRootDir: root,
+          listenPort: 0,
+          brokerIP1: host,
+          healthPort: -1,
+          // Tests and dev use small files so a fresh store is quick to create.
+          mappedFileSizeCommitLog: 64 * 1024 * 1024,
+          mappedFileSizeConsumeQueue: 300000 * 20,
+          ...opts.brokerConfig,
+          ...(opts.brokerPort !== undefined ? { listenPort: opts.brokerPort } : {}),
+          bindAddress,
+          namesrvAddr: `${host}:${namesrv.port}`,
+        },
+        { logger: opts.logger ?? silentLogger },
+      );
+    } catch (err) {
+      await namesrv.shutdown().catch(() => undefined);
+      if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+      throw err;
+    }
     try {
       await broker.start();
     } catch (err) {
