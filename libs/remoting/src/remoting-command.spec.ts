@@ -168,6 +168,19 @@ describe('RemotingCommand round trip', () => {
     }
   }
 
+  it('escapes JSON header strings exactly as JSON.stringify does', () => {
+    const tricky = ['plain', 'a"b', 'back\\slash', 'ctl\u0001\u0002\n\t', 'é Zürich', '🚀', 'lone \ud800', '\u2028'];
+    for (const value of tricky) {
+      const cmd = RemotingCommand.createRequest(1, { [value]: value });
+      cmd.remark = value;
+      const header = cmd.jsonHeader();
+      expect(header).toContain(`${JSON.stringify(value)}:${JSON.stringify(value)}`);
+      expect(header).toContain(`"remark":${JSON.stringify(value)}`);
+      const back = RemotingCommand.decode(cmd.encode().subarray(4));
+      expect(back.remark).toBe(JSON.parse(JSON.stringify(value)));
+    }
+  });
+
   it('stringifies ext values and drops null/undefined ones', () => {
     const cmd = RemotingCommand.createRequest(1, { a: 1, b: true, c: undefined, d: null, e: 'x' });
     expect(cmd.extFields).toEqual({ a: '1', b: 'true', e: 'x' });

@@ -145,15 +145,15 @@ export class RemotingCommand {
       for (const key of Object.keys(this.extFields)) {
         const value = this.extFields[key];
         if (value === undefined || value === null) continue;
-        s += (first ? '' : ',') + JSON.stringify(key) + ':' + JSON.stringify(value);
+        s += (first ? '' : ',') + jsonText(key) + ':' + jsonText(value);
         first = false;
       }
       s += '}';
     }
     s += ',"flag":' + intText(this.flag);
-    s += ',"language":' + JSON.stringify(this.language);
+    s += ',"language":' + jsonText(this.language);
     s += ',"opaque":' + intText(this.opaque);
-    if (this.remark !== undefined && this.remark !== null) s += ',"remark":' + JSON.stringify(this.remark);
+    if (this.remark !== undefined && this.remark !== null) s += ',"remark":' + jsonText(this.remark);
     s += ',"serializeTypeCurrentRPC":"JSON","version":' + intText(this.version) + '}';
     return s;
   }
@@ -173,18 +173,20 @@ export class RemotingCommand {
 
   private encodeBinary(): Buffer {
     const remark = this.remark ?? '';
-    const remarkLen = remark.length === 0 ? 0 : Buffer.byteLength(remark, 'utf8');
+    const remarkLen = remark.length === 0 ? 0 : utf8Length(remark);
     const ext = this.extFields;
-    const keys: string[] = [];
+    // Per entry: key, value, and their UTF-8 lengths (computed once).
+    const entries: Array<string | number> = [];
     let extLen = 0;
     if (ext !== undefined) {
-      for (const key of Object.keys(ext)) {
+      for (const key in ext) {
         const value = ext[key];
         if (value === undefined || value === null) continue;
-        const keyLen = Buffer.byteLength(key, 'utf8');
+        const keyLen = utf8Length(key);
         if (keyLen > 0x7fff) throw new RemotingCommandError(`Ext field name of ${keyLen} bytes exceeds int16`);
-        keys.push(key);
-        extLen += 2 + keyLen + 4 + Buffer.byteLength(value, 'utf8');
+        const valLen = utf8Length(value);
+        entries.push(key, keyLen, value, valLen);
+        extLen += 6 + keyLen + valLen;
       }
     }
     const hlen = 17 + remarkLen + 4 + extLen;
@@ -193,31 +195,24 @@ export class RemotingCommand {
     const frame = Buffer.allocUnsafe(8 + hlen + bodyLength);
     frame.writeInt32BE(4 + hlen + bodyLength, 0);
     frame.writeInt32BE((SerializeType.ROCKETMQ << 24) | hlen, 4);
-    let pos = 8;
     // Java writes (short) code: codes above 32767 wrap. Callers keep such codes (POP family) on JSON.
-    frame.writeInt16BE((this.code << 16) >> 16, pos);
-    pos += 2;
-    frame.writeUInt8(languageByte(this.language), pos);
-    pos += 1;
-    frame.writeInt16BE((this.version << 16) >> 16, pos);
-    pos += 2;
-    frame.writeInt32BE(this.opaque | 0, pos);
-    pos += 4;
-    frame.writeInt32BE(this.flag | 0, pos);
-    pos += 4;
-    frame.writeInt32BE(remarkLen, pos);
-    pos += 4;
-    if (remarkLen > 0) pos += frame.write(remark, pos, 'utf8');
+    frame.writeInt16BE((this.code << 16) >> 16, 8);
+    frame[10] = languageByte(this.language);
+    frame.writeInt16BE((this.version << 16) >> 16, 11);
+    frame.writeInt32BE(this.opaque | 0, 13);
+    frame.writeInt32BE(this.flag | 0, 17);
+    frame.writeInt32BE(remarkLen, 21);
+    let pos = 25;
+    if (remarkLen > 0) pos = writeUtf8(frame, remark, remarkLen, pos);
     frame.writeInt32BE(extLen, pos);
     pos += 4;
-    for (const key of keys) {
-      const value = ext![key]!;
-      const keyLen = frame.write(key, pos + 2, 'utf8');
+    for (let i = 0; i < entries.length; i += 4) {
+      const keyLen = entries[i + 1] as number;
       frame.writeInt16BE(keyLen, pos);
-      pos += 2 + keyLen;
-      const valLen = frame.write(value, pos + 4, 'utf8');
+      pos = writeUtf8(frame, entries[i] as string, keyLen, pos + 2);
+      const valLen = entries[i + 3] as number;
       frame.writeInt32BE(valLen, pos);
-      pos += 4 + valLen;
+      pos = writeUtf8(frame, entries[i + 2] as string, valLen, pos + 4);
     }
     if (bodyLength > 0) this.body!.copy(frame, pos);
     return frame;
@@ -251,6 +246,47 @@ export class RemotingCommand {
   toString(): string {
     return `RemotingCommand [code=${this.code}, language=${this.language}, version=${this.version}, opaque=${this.opaque}, flag(B)=${this.flag.toString(2)}, remark=${this.remark ?? ''}, extFields=${JSON.stringify(this.extFields ?? null)}, serializeTypeCurrentRPC=${this.serializeType === 1 ? 'ROCKETMQ' : 'JSON'}]`;
   }
+}
+
+/** UTF-8 byte length; short ASCII strings (most header fields) are measured without a native call. */
+function utf8Length(s: string): number {
+  if (s.length <= 64) {
+    let i = 0;
+    while (i < s.length && s.charCodeAt(i) < 0x80) i++;
+    if (i === s.length) return s.length;
+  }
+  return Buffer.byteLength(s, 'utf8');
+}
+
+/** Writes `s` (whose UTF-8 length is `len`) at `pos`; returns the position after it. */
+function writeUtf8(buf: Buffer, s: string, len: number, pos: number): number {
+  if (len === s.length && len <= 64) {
+    for (let i = 0; i < len; i++) buf[pos + i] = s.charCodeAt(i);
+    return pos + len;
+  }
+  return pos + buf.write(s, pos, len, 'utf8');
+}
+
+/** Reads `len` UTF-8 bytes at `pos`; short ASCII runs are decoded without a native call. */
+function readUtf8(buf: Buffer, pos: number, len: number): string {
+  if (len <= 32) {
+    let s = '';
+    for (let i = 0; i < len; i++) {
+      const b = buf[pos + i]!;
+      if (b >= 0x80) return buf.toString('utf8', pos, pos + len);
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return buf.toString('utf8', pos, pos + len);
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal; strings without quotes, backslashes, control characters or surrogates skip JSON.stringify. */
+function jsonText(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
 function intText(n: number): string {
@@ -354,12 +390,12 @@ function decodeBinaryHeader(frame: Buffer, start: number, hlen: number): Remotin
       const keyLen = frame.readInt16BE(pos);
       pos += 2;
       if (keyLen < 0 || pos + keyLen + 4 > extEnd) throw new RemotingCommandError('ROCKETMQ ext map key overruns');
-      const key = frame.toString('utf8', pos, pos + keyLen);
+      const key = readUtf8(frame, pos, keyLen);
       pos += keyLen;
       const valLen = frame.readInt32BE(pos);
       pos += 4;
       if (valLen < 0 || pos + valLen > extEnd) throw new RemotingCommandError('ROCKETMQ ext map value overruns');
-      const value = frame.toString('utf8', pos, pos + valLen);
+      const value = readUtf8(frame, pos, valLen);
       pos += valLen;
       // Java decodes zero-length keys/values as null; a null key or value is simply absent here.
       if (keyLen > 0 && valLen > 0) ext[key] = value;

@@ -24,7 +24,7 @@ export interface RemotingServerOptions {
 
 /**
  * Remoting TCP server (Java `NettyRemotingServer`). Events: `connect`, `close`, `idle` (channel) and
- * `exception` (channel, error). Bad bytes from a peer close that peer only.
+ * `exception` (channel | undefined, error). Bad bytes from a peer close that peer only.
  */
 export class RemotingServer extends EventEmitter {
   private readonly dispatcher: RequestDispatcher;
@@ -77,7 +77,8 @@ export class RemotingServer extends EventEmitter {
       server.once('error', onError);
       server.listen(this.opts.port ?? 0, this.opts.host ?? '0.0.0.0', () => {
         server.off('error', onError);
-        server.on('error', (err) => this.emit('error', err));
+        // Errors after listening (e.g. EMFILE on accept) must not crash the process: report them.
+        server.on('error', (err) => this.emit('exception', undefined, err));
         const addr = server.address();
         this.boundPort = typeof addr === 'object' && addr !== null ? addr.port : 0;
         this.state = 'RUNNING';
