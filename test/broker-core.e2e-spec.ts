@@ -374,6 +374,21 @@ describe('broker core (e2e over sockets)', () => {
     ).toBe(ResponseCode.INVALID_PARAMETER);
   });
 
+  it('answers SYSTEM_BUSY instead of queueing without bound when too many puts are in flight', async () => {
+    const cfg = mq.broker.brokerConfig;
+    const saved = cfg.sendThreadPoolQueueCapacity;
+    cfg.sendThreadPoolQueueCapacity = 1;
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, () => call(sendRequest('RnBusy'))));
+      const busy = results.filter((r) => r.code === ResponseCode.SYSTEM_BUSY);
+      expect(busy.length).toBeGreaterThan(0);
+      expect(busy[0]!.remark).toMatch(/^\[REJECTREQUEST\]/);
+      expect(results.some((r) => r.code === ResponseCode.SUCCESS)).toBe(true);
+    } finally {
+      cfg.sendThreadPoolQueueCapacity = saved;
+    }
+  });
+
   it('serves admin and offset queries', async () => {
     const created = await call(
       RemotingCommand.createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, {
