@@ -108,7 +108,11 @@ public class Interop {
         sentAt.put("level2", System.currentTimeMillis());
         check(p.send(level).getSendStatus() == SendStatus.SEND_OK, "delay-level message sent");
         Message timer = new Message("IxDelay", "timer", "timer 3500 ms".getBytes());
-        timer.setDelayTimeMs(3500);
+        try {
+            Message.class.getMethod("setDelayTimeMs", long.class).invoke(timer, 3500L); // 5.x client
+        } catch (NoSuchMethodException e) {
+            timer.putUserProperty("TIMER_DELAY_MS", "3500"); // 4.9.x client: the broker reads the same property
+        }
         sentAt.put("timer", System.currentTimeMillis());
         check(p.send(timer).getSendStatus() == SendStatus.SEND_OK, "timer message sent");
         long deadline = System.currentTimeMillis() + 15000;
