@@ -386,7 +386,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
 
   /** The offsets held in memory for the group's queues. */
   currentOffsets(): Map<string, { mq: MessageQueue; offset: number }> {
-    return this.offsetStore?.cloneOffsetTable() ?? new Map();
+    return this.offsetStore?.cloneOffsetTable() ?? new Map<string, { mq: MessageQueue; offset: number }>();
   }
 
   /**

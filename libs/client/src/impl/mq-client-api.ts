@@ -357,7 +357,7 @@ export class MQClientAPI {
   async endTransactionOneway(
     addr: string,
     header: {
-      topic?: string;
+      bname?: string;
       producerGroup: string;
       tranStateTableOffset: number;
       commitLogOffset: number;

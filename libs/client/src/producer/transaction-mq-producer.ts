@@ -105,7 +105,6 @@ export class TransactionMQProducer extends DefaultMQProducer {
     await client.api.endTransactionOneway(
       addr,
       {
-        topic: t.topic,
         producerGroup: this.groupName,
         tranStateTableOffset: t.queueOffset,
         commitLogOffset: decodeOffsetMessageId(t.offsetMsgId).offset,
@@ -113,6 +112,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
         fromTransactionCheck: t.fromCheck,
         msgId: t.msgId,
         transactionId: t.transactionId,
+        bname: brokerName,
       },
       t.remark,
     );
@@ -139,7 +139,6 @@ export class TransactionMQProducer extends DefaultMQProducer {
       await client.api.endTransactionOneway(
         brokerAddr,
         {
-          topic: msg.topic,
           producerGroup: this.groupName,
           tranStateTableOffset: Number(h.tranStateTableOffset ?? msg.queueOffset),
           commitLogOffset: Number(h.commitLogOffset ?? msg.commitLogOffset),
@@ -147,6 +146,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
           fromTransactionCheck: true,
           msgId: uniq ?? h.msgId ?? msg.msgId,
           transactionId: h.transactionId ?? uniq,
+          bname: h.bname,
         },
         remark,
       );
