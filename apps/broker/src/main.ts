@@ -1,16 +1,18 @@
 /**
  * `node dist/apps/broker/src/main.js [-c broker.conf] [-n host:9876] [--key value ...]` — the broker process, started
- * like Java's `mqbroker`. GET /health on `healthPort` (default 10990, -1 disables). Ctrl-C / SIGTERM shut it down
- * cleanly (offsets and configs persisted, store checkpoint written).
+ * like Java's `mqbroker`, hosted by Nest. GET /health on `healthPort` (default 10990, -1 disables the HTTP server).
+ * Ctrl-C / SIGTERM shut it down cleanly (offsets and configs persisted, store checkpoint written).
  */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
 import {
   BrokerConfigError,
   BrokerController,
-  HealthServer,
   brokerConfigToProperties,
   installShutdownHandlers,
   loadBrokerConfig,
 } from '@rocketnest/broker';
+import { BrokerAppModule } from './broker-app.module';
 
 const USAGE = `Usage: rocketnest-broker [-c broker.conf] [-n namesrv1:9876;namesrv2:9876] [-p] [--<key> <value> ...]
   -c <file>      Java properties file with broker keys (brokerClusterName, brokerName, listenPort, storePathRootDir, ...)
@@ -29,27 +31,17 @@ async function main(): Promise<void> {
     return;
   }
   for (const w of loaded.warnings) console.warn(`[broker] WARN ${w}`);
-  const broker = new BrokerController(loaded.config);
-  await broker.start();
-  let health: HealthServer | undefined;
-  if (loaded.config.healthPort >= 0) {
-    health = new HealthServer(
-      () => ({
-        up: broker.isRunning(),
-        details: { broker: { name: loaded.config.brokerName, addr: broker.brokerAddr } },
-      }),
-      loaded.config.healthPort,
-      loaded.config.bindAddress,
-    );
-    await health.start();
-  }
-  console.log(
-    `[broker] listening on ${broker.brokerAddr}${health ? `, health on :${health.listeningPort}/health` : ''}`,
+  const cfg = loaded.config;
+  const app = await NestFactory.create(BrokerAppModule.forConfig(cfg), { logger: ['error', 'warn'] });
+  if (cfg.healthPort >= 0) await app.listen(cfg.healthPort, cfg.bindAddress);
+  else await app.init();
+  const broker = app.get(BrokerController);
+  const health = cfg.healthPort >= 0 ? `, GET /health on :${cfg.healthPort}` : '';
+  console.log(`[broker] ${cfg.brokerName} serving on ${broker.brokerAddr}${health}; Ctrl-C or SIGTERM stops it`);
+  installShutdownHandlers(
+    () => app.close(),
+    (m) => console.log(`[broker] ${m}`),
   );
-  installShutdownHandlers(async () => {
-    await health?.shutdown();
-    await broker.shutdown();
-  });
 }
 
 main().catch((err: unknown) => {
