@@ -155,6 +155,8 @@ export class BrokerController {
         maxMessageSize: cfg.maxMessageSize,
         messageDelayLevel: cfg.messageDelayLevel,
         messageIndexEnable: cfg.messageIndexEnable,
+        maxHashSlotNum: cfg.maxHashSlotNum,
+        maxIndexNum: cfg.maxIndexNum,
         maxMsgsNumBatch: cfg.maxMsgsNumBatch,
         brokerHost: this.storeHost,
       },

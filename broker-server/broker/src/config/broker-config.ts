@@ -104,6 +104,10 @@ export interface BrokerConfig {
   maxMsgsNumBatch: number;
   /** Default true. */
   messageIndexEnable: boolean;
+  /** Hash slots per index file. Default 5000000. */
+  maxHashSlotNum: number;
+  /** Entries per index file. Default 20000000. */
+  maxIndexNum: number;
   /** Timer wheel for TIMER_* properties. Default true. */
   timerWheelEnable: boolean;
   /** Default 1000 ms. */
@@ -246,6 +250,8 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<keyof BrokerConfig, KeyKind>> =
   flushIntervalConsumeQueue: 'int',
   maxMsgsNumBatch: 'int',
   messageIndexEnable: 'bool',
+  maxHashSlotNum: 'int',
+  maxIndexNum: 'int',
   timerWheelEnable: 'bool',
   timerPrecisionMs: 'long',
   timerMaxDelaySec: 'int',
@@ -367,6 +373,8 @@ export function defaultBrokerConfig(env: NodeJS.ProcessEnv = process.env): Broke
     flushIntervalConsumeQueue: 1000,
     maxMsgsNumBatch: 64,
     messageIndexEnable: true,
+    maxHashSlotNum: 5000000,
+    maxIndexNum: 5000000 * 4,
     timerWheelEnable: true,
     timerPrecisionMs: 1000,
     timerMaxDelaySec: 259200,
