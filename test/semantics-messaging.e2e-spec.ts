@@ -125,6 +125,47 @@ function heartbeat(
   return RemotingCommand.createRequest(RequestCode.HEART_BEAT, {}, encodeHeartbeatData(data));
 }
 
+interface JavaFrame {
+  version: string;
+  kind: string;
+  code: number;
+  requestCode?: number;
+  opaque: number;
+  headerText: string;
+}
+/** Frames captured from real Apache RocketMQ brokers and Java clients (see the fixture's README). */
+const JAVA_FRAMES = (
+  JSON.parse(
+    fs.readFileSync(
+      path.join(
+        __dirname,
+        '..',
+        'broker-server',
+        'broker',
+        'src',
+        'semantics',
+        '__fixtures__',
+        'java-semantics-frames.json',
+      ),
+      'utf8',
+    ),
+  ) as { frames: JavaFrame[] }
+).frames;
+function javaFrame(kind: 'request' | 'oneway request' | 'response', code: number, version = '5.2.0'): JavaFrame {
+  return JAVA_FRAMES.find(
+    (f) => f.version === version && f.kind === kind && (kind === 'response' ? f.requestCode : f.code) === code,
+  )!;
+}
+function javaExtKeys(frame: JavaFrame): string[] {
+  return Object.keys((JSON.parse(frame.headerText) as { extFields?: Record<string, string> }).extFields ?? {});
+}
+/** Our answer's header re-encoded with the Java frame's opaque and version, for a like-for-like comparison. */
+function headerLikeJava(response: RemotingCommand, java: JavaFrame): string {
+  response.opaque = java.opaque;
+  response.version = (JSON.parse(java.headerText) as { version: number }).version;
+  return response.jsonHeader();
+}
+
 /** Commit-log offset inside an IPv4 offset msgId (`ip:4 port:4 offset:8`, hex). */
 function offsetOf(msgId: string): number {
   return parseInt(msgId.slice(-16), 16);
@@ -203,6 +244,9 @@ describe('broker messaging semantics (e2e over sockets)', () => {
           }),
         );
         expect(back.code).toBe(ResponseCode.SUCCESS);
+        expect(headerLikeJava(back, javaFrame('response', RequestCode.CONSUMER_SEND_MSG_BACK))).toBe(
+          javaFrame('response', RequestCode.CONSUMER_SEND_MSG_BACK).headerText,
+        );
         const retried = await waitFor(async () => {
           const msgs = await pullAll(retryTopic, 0, { group });
           return msgs.length === attempt ? msgs[attempt - 1] : undefined;
@@ -421,6 +465,10 @@ describe('broker messaging semantics (e2e over sockets)', () => {
         const first = checks[0]!;
         expect(first.extFields).toMatchObject({ msgId: half.msgId, transactionId: half.msgId, bname: 'broker-a' });
         expect(Number(first.extFields!.tranStateTableOffset)).toBeGreaterThan(half.tranStateTableOffset);
+        expect(Object.keys(first.extFields!).sort()).toEqual(
+          javaExtKeys(javaFrame('oneway request', RequestCode.CHECK_TRANSACTION_STATE)).sort(),
+        );
+        expect(first.isOneway()).toBe(true);
         const [body] = decodeMessageRecords(first.body!);
         expect(body!.topic).toBe('RnSemTxCheck');
         expect(body!.queueId).toBe(1);
@@ -456,11 +504,16 @@ describe('broker messaging semantics (e2e over sockets)', () => {
         ),
       );
       expect(res.code).toBe(ResponseCode.SUCCESS);
-      expect(Object.keys(res.extFields!)).toEqual(['queueId', 'msgId', 'TRACE_ON', 'MSG_REGION', 'queueOffset']);
+      expect(Object.keys(res.extFields!)).toEqual(
+        javaExtKeys(javaFrame('response', RequestCode.SEND_REPLY_MESSAGE_V2)),
+      );
       expect(res.extFields).toMatchObject({ queueId: '0', queueOffset: '0' });
       expect(pushed).toHaveLength(1);
       const push = pushed[0]!;
       expect(push.body!.toString()).toBe('the answer');
+      expect(Object.keys(push.extFields!).sort()).toEqual(
+        javaExtKeys(javaFrame('request', RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT)).sort(),
+      );
       const props = decodeMessageProperties(push.extFields!.properties);
       expect(props[MessageConst.CORRELATION_ID]).toBe('corr-42');
       expect(props[MessageConst.PUSH_REPLY_TIME]).toMatch(/^\d+$/);
@@ -561,6 +614,37 @@ describe('broker messaging semantics (e2e over sockets)', () => {
       expect(check.code).toBe(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
       expect(check.remark).toMatch(/^Invalid SQL92 message selector "a = 'unterminated"/);
     });
+  });
+
+  it('answers malformed semantics requests with typed errors and stays up', async () => {
+    const backNoGroup = await call(RemotingCommand.createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, { offset: 'x' }));
+    expect(backNoGroup.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(backNoGroup.remark).toMatch(/custom field/);
+    const endTx = await call(RemotingCommand.createRequest(RequestCode.END_TRANSACTION, { producerGroup: PG }));
+    expect(endTx.code).toBe(ResponseCode.SYSTEM_ERROR);
+    const notHalf = await call(
+      RemotingCommand.createRequest(RequestCode.END_TRANSACTION, {
+        producerGroup: PG,
+        tranStateTableOffset: 0,
+        commitLogOffset: 0,
+        commitOrRollback: 8,
+        msgId: 'x',
+      }),
+    );
+    expect(notHalf.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(notHalf.remark).toBe('Find prepared transaction message failed');
+    const lock = await call(RemotingCommand.createRequest(RequestCode.LOCK_BATCH_MQ, {}, Buffer.from('[1,2')));
+    expect(lock.code).toBe(ResponseCode.SYSTEM_ERROR);
+    const reset = await call(RemotingCommand.createRequest(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, { topic: 'T' }));
+    expect(reset.code).toBe(ResponseCode.SYSTEM_ERROR);
+    const check = await call(
+      RemotingCommand.createRequest(RequestCode.CHECK_CLIENT_CONFIG, {}, Buffer.from('{"subscriptionData":7}')),
+    );
+    expect(check.code).toBe(ResponseCode.SYSTEM_ERROR);
+    const reply = await call(RemotingCommand.createRequest(RequestCode.SEND_REPLY_MESSAGE_V2, { a: PG }));
+    expect(reply.code).toBe(ResponseCode.SYSTEM_ERROR);
+    // Still serving.
+    expect((await call(sendRequest('RnSemAlive', {}))).code).toBe(ResponseCode.SUCCESS);
   });
 
   describe('admin', () => {
