@@ -3,4 +3,3 @@ export * from './namesrv-controller';
 export * from './route-info-manager';
 export * from './kv-config-manager';
 export * from './route-data';
-export { crc32Java } from './crc32';

@@ -6,8 +6,19 @@ import {
   RequestCode,
   ResponseCode,
   RocketMQError,
+  decodeDataVersion,
+  decodeRegisterBrokerBody,
+  decodeTopicRouteData,
+  encodeClusterInfo,
+  encodeDataVersion,
+  encodeKVTable,
+  encodeTopicList,
+  encodeTopicRouteData,
   formatProperties,
   parseProperties,
+  registerBrokerBodyCrc32,
+  type BrokerData,
+  type RegisterBrokerBody,
 } from '@rocketnest/common';
 import { RemotingCommand, RemotingServer, type RemotingChannel, type RequestProcessor } from '@rocketnest/remoting';
 import { KVConfigManager } from './kv-config-manager';
@@ -18,19 +29,10 @@ import {
   namesrvConfigToProperties,
   type NamesrvConfig,
 } from './namesrv-config';
-import {
-  NAMESPACE_ORDER_TOPIC_CONFIG,
-  decodeQueueDatas,
-  decodeRegisterBrokerBody,
-  encodeClusterInfo,
-  encodeDataVersion,
-  encodeKVTable,
-  encodeTopicList,
-  encodeTopicRouteData,
-  parseDataVersion,
-} from './route-data';
+import { NAMESPACE_ORDER_TOPIC_CONFIG } from './route-data';
 import { RouteInfoManager } from './route-info-manager';
-import { crc32Java } from './crc32';
+
+const kvTable = (table: ReadonlyMap<string, string>): Buffer => encodeKVTable({ table: Object.fromEntries(table) });
 
 /** Java `FAQUrl.suggestTodo(APPLY_TOPIC_URL)` as 5.x appends it. */
 const APPLY_TOPIC_HINT = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.';
@@ -194,7 +196,7 @@ export class NamesrvController {
     this.on(RequestCode.GET_KVLIST_BY_NAMESPACE, (req) => {
       const namespace = new Header(req).req('namespace');
       const table = kv.getKVListByNamespace(namespace);
-      if (table) return ok(encodeKVTable(table));
+      if (table) return ok(kvTable(table));
       return RemotingCommand.createResponse(ResponseCode.QUERY_NOT_FOUND, `No config item, Namespace: ${namespace}`);
     });
 
@@ -206,10 +208,10 @@ export class NamesrvController {
       const haServerAddr = h.req('haServerAddr');
       const brokerId = h.long('brokerId');
       const bodyCrc32 = h.optLong('bodyCrc32') ?? 0;
-      if (bodyCrc32 !== 0 && crc32Java(req.body ?? Buffer.alloc(0)) !== bodyCrc32) {
+      if (bodyCrc32 !== 0 && registerBrokerBodyCrc32(req.body ?? Buffer.alloc(0)) !== bodyCrc32) {
         return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'crc32 not match');
       }
-      let body;
+      let body: RegisterBrokerBody;
       try {
         body = decodeRegisterBrokerBody(req.body, h.optBool('compressed') ?? false);
       } catch (err) {
@@ -226,8 +228,8 @@ export class NamesrvController {
         zoneName: h.opt('zoneName'),
         heartbeatTimeoutMillis: h.optLong('heartbeatTimeoutMillis'),
         enableActingMaster: h.optBool('enableActingMaster'),
-        dataVersion: body.dataVersion,
-        topicConfigTable: body.topicConfigTable,
+        dataVersion: body.topicConfigSerializeWrapper.dataVersion,
+        topicConfigTable: body.topicConfigSerializeWrapper.topicConfigTable,
         filterServerList: body.filterServerList,
         channel,
       });
@@ -238,7 +240,7 @@ export class NamesrvController {
       });
       if (this.config.returnOrderTopicConfigToBroker) {
         const table = kv.getKVListByNamespace(NAMESPACE_ORDER_TOPIC_CONFIG);
-        if (table) res.body = encodeKVTable(table);
+        if (table) res.body = kvTable(table);
       }
       return res;
     });
@@ -264,7 +266,7 @@ export class NamesrvController {
       const brokerAddr = h.req('brokerAddr');
       h.req('brokerName');
       h.long('brokerId');
-      const dataVersion = parseDataVersion(req.body);
+      const dataVersion = decodeDataVersion(req.body);
       const changed = rim.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
       rim.updateBrokerInfoUpdateTimestamp(clusterName, brokerAddr);
       const stored = rim.queryBrokerTopicConfig(clusterName, brokerAddr);
@@ -288,11 +290,15 @@ export class NamesrvController {
       }
       if (this.config.orderMessageEnable) route.orderTopicConf = kv.getKVConfig(NAMESPACE_ORDER_TOPIC_CONFIG, topic);
       const standardJson = req.version >= MQVersion.V4_9_4 || h.optBool('acceptStandardJsonOnly') === true;
-      return ok(encodeTopicRouteData(route, standardJson));
+      return ok(encodeTopicRouteData(route, { style: standardJson ? 'standard' : 'fastjson' }));
     });
-    this.on(RequestCode.GET_BROKER_CLUSTER_INFO, () =>
-      ok(encodeClusterInfo(rim.brokerAddrTable, rim.clusterAddrTable)),
-    );
+    this.on(RequestCode.GET_BROKER_CLUSTER_INFO, () => {
+      const brokerAddrTable: Record<string, BrokerData> = {};
+      for (const [name, bd] of rim.brokerAddrTable) brokerAddrTable[name] = bd;
+      const clusterAddrTable: Record<string, string[]> = {};
+      for (const [cluster, names] of rim.clusterAddrTable) clusterAddrTable[cluster] = [...names];
+      return ok(encodeClusterInfo({ brokerAddrTable, clusterAddrTable }));
+    });
     this.on(RequestCode.WIPE_WRITE_PERM_OF_BROKER, (req) => {
       const count = rim.wipeWritePermOfBroker(new Header(req).req('brokerName'));
       return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { wipeTopicCount: count });
@@ -303,7 +309,7 @@ export class NamesrvController {
     });
     this.on(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, () => {
       if (!this.config.enableAllTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
-      return ok(encodeTopicList(rim.getAllTopicList()));
+      return ok(encodeTopicList({ topicList: rim.getAllTopicList() }));
     });
     this.on(RequestCode.DELETE_TOPIC_IN_NAMESRV, (req) => {
       const h = new Header(req);
@@ -312,21 +318,21 @@ export class NamesrvController {
     });
     this.on(RequestCode.REGISTER_TOPIC_IN_NAMESRV, (req) => {
       const topic = new Header(req).req('topic');
-      rim.registerTopic(topic, decodeQueueDatas(req.body));
+      if (req.body && req.body.length > 0) rim.registerTopic(topic, decodeTopicRouteData(req.body).queueDatas);
       return ok();
     });
     this.on(RequestCode.GET_TOPICS_BY_CLUSTER, (req) => {
       if (!this.config.enableTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
-      return ok(encodeTopicList(rim.getTopicsByCluster(new Header(req).req('cluster'))));
+      return ok(encodeTopicList({ topicList: rim.getTopicsByCluster(new Header(req).req('cluster')) }));
     });
     this.on(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS, () => {
       const { topics, brokerAddr } = rim.getSystemTopicList();
-      return ok(encodeTopicList(topics, brokerAddr));
+      return ok(encodeTopicList({ topicList: topics, brokerAddr }));
     });
     const unitList = (pred: (f: number) => boolean): RequestProcessor => {
       return () => {
         if (!this.config.enableTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
-        return ok(encodeTopicList(rim.topicsBySysFlag(pred)));
+        return ok(encodeTopicList({ topicList: rim.topicsBySysFlag(pred) }));
       };
     };
     this.on(RequestCode.GET_UNIT_TOPIC_LIST, unitList(RouteInfoManager.hasUnitFlag));

@@ -1,14 +1,10 @@
+import { createTopicConfig, type TopicConfig } from '@rocketnest/common';
 import { RouteInfoManager, type BrokerChannel, type RegisterBrokerParams } from './route-info-manager';
-import type { TopicConfig } from './route-data';
 
-const tc = (topicName: string, perm = 6, queues = 4): TopicConfig => ({
-  topicName,
-  readQueueNums: queues,
-  writeQueueNums: queues,
-  perm,
-  topicSysFlag: 0,
-  order: false,
-});
+const tc = (topicName: string, perm = 6, queues = 4): TopicConfig =>
+  createTopicConfig(topicName, { readQueueNums: queues, writeQueueNums: queues, perm });
+const table = (...tcs: TopicConfig[]): Record<string, TopicConfig> =>
+  Object.fromEntries(tcs.map((t) => [t.topicName, t]));
 
 describe('RouteInfoManager', () => {
   let now = 1_000_000;
@@ -24,10 +20,7 @@ describe('RouteInfoManager', () => {
     brokerId: 0,
     haServerAddr: '10.0.0.1:10912',
     dataVersion: { counter: 1, stateVersion: 0, timestamp: 1 },
-    topicConfigTable: new Map([
-      ['T1', tc('T1')],
-      ['T2', tc('T2')],
-    ]),
+    topicConfigTable: table(tc('T1'), tc('T2')),
     ...over,
   });
 
@@ -42,7 +35,7 @@ describe('RouteInfoManager', () => {
     expect(route.queueDatas).toEqual([
       { brokerName: 'broker-a', readQueueNums: 4, writeQueueNums: 4, perm: 6, topicSysFlag: 0 },
     ]);
-    expect(route.brokerDatas[0]!.brokerAddrs).toEqual(new Map([[0, '10.0.0.1:10911']]));
+    expect(route.brokerDatas[0]!.brokerAddrs).toEqual({ '0': '10.0.0.1:10911' });
     expect(rim.pickupTopicRouteData('nope')).toBeUndefined();
     expect(rim.getTopicsByCluster('C').sort()).toEqual(['T1', 'T2']);
   });
@@ -53,40 +46,31 @@ describe('RouteInfoManager', () => {
       reg({
         brokerId: 1,
         brokerAddr: '10.0.0.2:10911',
-        topicConfigTable: new Map([
-          ['T1', tc('T1', 6, 16)],
-          ['T2', tc('T2')],
-        ]),
+        topicConfigTable: table(tc('T1', 6, 16), tc('T2')),
       }),
     );
     expect(res).toEqual({ haServerAddr: '10.0.0.1:10912', masterAddr: '10.0.0.1:10911' });
     const route = rim.pickupTopicRouteData('T1')!;
     expect(route.queueDatas[0]!.readQueueNums).toBe(4);
-    expect(route.brokerDatas[0]!.brokerAddrs.size).toBe(2);
+    expect(Object.keys(route.brokerDatas[0]!.brokerAddrs)).toEqual(['0', '1']);
   });
 
   it('rejects a single-topic registration before the broker registered fully', () => {
-    expect(rim.registerBroker(reg({ topicConfigTable: new Map([['T1', tc('T1')]]) }))).toBeUndefined();
+    expect(rim.registerBroker(reg({ topicConfigTable: table(tc('T1')) }))).toBeUndefined();
   });
 
   it('updates queue data only when the data version changed or the topic is new to the broker', () => {
     rim.registerBroker(reg());
     rim.registerBroker(
       reg({
-        topicConfigTable: new Map([
-          ['T1', tc('T1', 6, 8)],
-          ['T2', tc('T2')],
-        ]),
+        topicConfigTable: table(tc('T1', 6, 8), tc('T2')),
       }),
     );
     expect(rim.pickupTopicRouteData('T1')!.queueDatas[0]!.readQueueNums).toBe(4);
     rim.registerBroker(
       reg({
         dataVersion: { counter: 2, stateVersion: 0, timestamp: 2 },
-        topicConfigTable: new Map([
-          ['T1', tc('T1', 6, 8)],
-          ['T2', tc('T2')],
-        ]),
+        topicConfigTable: table(tc('T1', 6, 8), tc('T2')),
       }),
     );
     expect(rim.pickupTopicRouteData('T1')!.queueDatas[0]!.readQueueNums).toBe(8);
@@ -130,7 +114,7 @@ describe('RouteInfoManager', () => {
     rim.registerBroker(reg({ brokerId: 1, brokerAddr: '10.0.0.2:10911' }));
     rim.unregisterBroker({ clusterName: 'C', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 });
     const route = rim.pickupTopicRouteData('T1')!;
-    expect(route.brokerDatas[0]!.brokerAddrs).toEqual(new Map([[1, '10.0.0.2:10911']]));
+    expect(route.brokerDatas[0]!.brokerAddrs).toEqual({ '1': '10.0.0.2:10911' });
   });
 
   it('lets the prime slave act as master when supported', () => {
@@ -140,7 +124,7 @@ describe('RouteInfoManager', () => {
     rim.unregisterBroker({ clusterName: 'C', brokerAddr: '10.0.0.1:10911', brokerName: 'broker-a', brokerId: 0 });
     const route = rim.pickupTopicRouteData('T1')!;
     expect(route.queueDatas[0]!.perm).toBe(4);
-    expect(route.brokerDatas[0]!.brokerAddrs).toEqual(new Map([[0, '10.0.0.2:10911']]));
+    expect(route.brokerDatas[0]!.brokerAddrs).toEqual({ '0': '10.0.0.2:10911' });
   });
 
   it('deletes topics missing from a full registration when configured', () => {
@@ -149,10 +133,7 @@ describe('RouteInfoManager', () => {
     rim.registerBroker(
       reg({
         dataVersion: { counter: 2, stateVersion: 0, timestamp: 2 },
-        topicConfigTable: new Map([
-          ['T1', tc('T1')],
-          ['T3', tc('T3')],
-        ]),
+        topicConfigTable: table(tc('T1'), tc('T3')),
       }),
     );
     expect(rim.getAllTopicList().sort()).toEqual(['T1', 'T3']);
@@ -161,11 +142,7 @@ describe('RouteInfoManager', () => {
   it('lists unit topics by sys flag and system topics', () => {
     rim.registerBroker(
       reg({
-        topicConfigTable: new Map([
-          ['U', { ...tc('U'), topicSysFlag: 1 }],
-          ['S', { ...tc('S'), topicSysFlag: 2 }],
-          ['T', tc('T')],
-        ]),
+        topicConfigTable: table({ ...tc('U'), topicSysFlag: 1 }, { ...tc('S'), topicSysFlag: 2 }, tc('T')),
       }),
     );
     expect(rim.topicsBySysFlag(RouteInfoManager.hasUnitFlag)).toEqual(['U']);

@@ -1,15 +1,14 @@
 import {
   MASTER_ID,
   PermName,
-  TopicSysFlag,
   dataVersionEquals,
-  emptyDataVersion,
   type BrokerData,
   type DataVersion,
   type QueueData,
   type TopicConfig,
   type TopicRouteData,
-} from './route-data';
+} from '@rocketnest/common';
+import { hasUnitFlag, hasUnitSubFlag, minBrokerId } from './route-data';
 
 /** The connection a broker registered over; only identity and `close()` are used. */
 export interface BrokerChannel {
@@ -37,7 +36,8 @@ export interface RegisterBrokerParams {
   /** 5.x; undefined = old broker. */
   enableActingMaster?: boolean;
   dataVersion: DataVersion;
-  topicConfigTable?: ReadonlyMap<string, TopicConfig>;
+  /** Topic name → config (the registration body's `topicConfigTable`). */
+  topicConfigTable?: Readonly<Record<string, TopicConfig>>;
   filterServerList?: string[];
   channel?: BrokerChannel;
 }
@@ -67,11 +67,7 @@ export interface RouteInfoManagerOptions {
 
 const liveKey = (clusterName: string, brokerAddr: string): string => `${clusterName}\u0000${brokerAddr}`;
 
-function minKey(m: ReadonlyMap<number, string>): number {
-  let min = Infinity;
-  for (const k of m.keys()) if (k < min) min = k;
-  return min;
-}
+const MASTER = String(MASTER_ID);
 
 /**
  * The name server's route tables (Java `RouteInfoManager`): topic → broker name → queues, broker name → addresses,
@@ -110,23 +106,25 @@ export class RouteInfoManager {
       brokerData = {
         cluster: p.clusterName,
         brokerName: p.brokerName,
-        brokerAddrs: new Map(),
+        brokerAddrs: {},
         enableActingMaster: false,
       };
       this.brokerAddrTable.set(p.brokerName, brokerData);
     }
     const isOldVersionBroker = p.enableActingMaster === undefined;
     brokerData.enableActingMaster = !isOldVersionBroker && p.enableActingMaster === true;
-    brokerData.zoneName = p.zoneName;
+    if (p.zoneName !== undefined) brokerData.zoneName = p.zoneName;
+    else delete brokerData.zoneName;
     const addrs = brokerData.brokerAddrs;
+    const idKey = String(p.brokerId);
 
     // A slave switching to master: the same ip:port keeps one record only.
-    for (const [id, addr] of [...addrs]) if (addr === p.brokerAddr && id !== p.brokerId) addrs.delete(id);
+    for (const [id, addr] of Object.entries(addrs)) if (addr === p.brokerAddr && id !== idKey) delete addrs[id];
 
-    const oldAddrForId = addrs.get(p.brokerId);
+    const oldAddrForId = addrs[idKey];
     if (oldAddrForId !== undefined && oldAddrForId !== p.brokerAddr) {
       const oldLive = this.brokerLiveTable.get(liveKey(p.clusterName, oldAddrForId));
-      if (oldLive && oldLive.dataVersion.stateVersion > p.dataVersion.stateVersion) {
+      if (oldLive && (oldLive.dataVersion.stateVersion ?? 0) > (p.dataVersion.stateVersion ?? 0)) {
         // The registered broker is newer: ignore this one.
         this.brokerLiveTable.delete(liveKey(p.clusterName, p.brokerAddr));
         return result;
@@ -134,24 +132,24 @@ export class RouteInfoManager {
     }
 
     const tcTable = p.topicConfigTable;
-    if (!addrs.has(p.brokerId) && tcTable !== undefined && tcTable.size === 1) return undefined;
+    if (!(idKey in addrs) && tcTable !== undefined && Object.keys(tcTable).length === 1) return undefined;
 
-    const oldAddr = addrs.get(p.brokerId);
-    addrs.set(p.brokerId, p.brokerAddr);
+    const oldAddr = addrs[idKey];
+    addrs[idKey] = p.brokerAddr;
     registerFirst = registerFirst || !oldAddr;
 
     const isMaster = p.brokerId === MASTER_ID;
-    const isPrimeSlave = !isOldVersionBroker && !isMaster && p.brokerId === minKey(addrs);
+    const isPrimeSlave = !isOldVersionBroker && !isMaster && p.brokerId === minBrokerId(addrs);
 
     if (tcTable !== undefined && (isMaster || isPrimeSlave)) {
       if (this.opts.deleteTopicWithBrokerRegistration) {
         for (const [topic, qdMap] of [...this.topicQueueTable]) {
-          if (!qdMap.has(p.brokerName) || tcTable.has(topic)) continue;
+          if (!qdMap.has(p.brokerName) || Object.prototype.hasOwnProperty.call(tcTable, topic)) continue;
           qdMap.delete(p.brokerName);
           if (qdMap.size === 0) this.topicQueueTable.delete(topic);
         }
       }
-      for (const tc of tcTable.values()) {
+      for (const tc of Object.values(tcTable)) {
         if (
           registerFirst ||
           this.isTopicConfigChanged(p.clusterName, p.brokerAddr, p.dataVersion, p.brokerName, tc.topicName)
@@ -179,7 +177,7 @@ export class RouteInfoManager {
     }
 
     if (!isMaster) {
-      const masterAddr = addrs.get(MASTER_ID);
+      const masterAddr = addrs[MASTER];
       if (masterAddr !== undefined) {
         const masterLive = this.brokerLiveTable.get(liveKey(p.clusterName, masterAddr));
         if (masterLive) {
@@ -279,9 +277,9 @@ export class RouteInfoManager {
     for (const [cluster, names] of this.clusterAddrTable) topics.push(cluster, ...names);
     let brokerAddr: string | undefined;
     for (const bd of this.brokerAddrTable.values()) {
-      const first = bd.brokerAddrs.values().next();
-      if (!first.done) {
-        brokerAddr = first.value;
+      const first = Object.values(bd.brokerAddrs)[0];
+      if (first !== undefined) {
+        brokerAddr = first;
         break;
       }
     }
@@ -298,8 +296,8 @@ export class RouteInfoManager {
     return out;
   }
 
-  static readonly hasUnitFlag = (f: number): boolean => (f & TopicSysFlag.UNIT) === TopicSysFlag.UNIT;
-  static readonly hasUnitSubFlag = (f: number): boolean => (f & TopicSysFlag.UNIT_SUB) === TopicSysFlag.UNIT_SUB;
+  static readonly hasUnitFlag = hasUnitFlag;
+  static readonly hasUnitSubFlag = hasUnitSubFlag;
 
   /** WIPE_WRITE_PERM_OF_BROKER: clears the write bit on every topic of the broker; returns the topic count. */
   wipeWritePermOfBroker(brokerName: string): number {
@@ -330,8 +328,8 @@ export class RouteInfoManager {
     let removeBrokerName = false;
     const bd = this.brokerAddrTable.get(req.brokerName);
     if (bd) {
-      for (const [id, addr] of [...bd.brokerAddrs]) if (addr === req.brokerAddr) bd.brokerAddrs.delete(id);
-      if (bd.brokerAddrs.size === 0) {
+      for (const [id, addr] of Object.entries(bd.brokerAddrs)) if (addr === req.brokerAddr) delete bd.brokerAddrs[id];
+      if (Object.keys(bd.brokerAddrs).length === 0) {
         this.brokerAddrTable.delete(req.brokerName);
         removeBrokerName = true;
       }
@@ -346,7 +344,7 @@ export class RouteInfoManager {
         qdMap.delete(req.brokerName);
         if (qdMap.size === 0) this.topicQueueTable.delete(topic);
       }
-    } else if (bd?.enableActingMaster && minKey(bd.brokerAddrs) > MASTER_ID) {
+    } else if (bd?.enableActingMaster && minBrokerId(bd.brokerAddrs) > MASTER_ID) {
       // Master gone in acting-master mode: the remaining slaves' queues become read-only.
       for (const qdMap of this.topicQueueTable.values()) {
         const qd = qdMap.get(req.brokerName);
@@ -362,30 +360,31 @@ export class RouteInfoManager {
     const route: TopicRouteData = {
       queueDatas: [...qdMap.values()].map((qd) => ({ ...qd })),
       brokerDatas: [],
-      filterServerTable: new Map(),
+      filterServerTable: {},
     };
     for (const brokerName of qdMap.keys()) {
       const bd = this.brokerAddrTable.get(brokerName);
       if (!bd) continue;
-      const clone: BrokerData = { ...bd, brokerAddrs: new Map(bd.brokerAddrs) };
+      const clone: BrokerData = { ...bd, brokerAddrs: { ...bd.brokerAddrs } };
       route.brokerDatas.push(clone);
       if (this.filterServerTable.size === 0) continue;
-      for (const addr of clone.brokerAddrs.values()) {
+      for (const addr of Object.values(clone.brokerAddrs)) {
         const list = this.filterServerTable.get(liveKey(clone.cluster, addr));
-        if (list) route.filterServerTable.set(addr, [...list]);
+        if (list) route.filterServerTable[addr] = [...list];
       }
     }
     if (route.brokerDatas.length === 0 || route.queueDatas.length === 0) return undefined;
 
     if (this.opts.supportActingMaster && !topic.startsWith('rmq_sys_SYNC_BROKER_MEMBER_')) {
       for (const bd of route.brokerDatas) {
-        if (bd.brokerAddrs.size === 0 || bd.brokerAddrs.has(MASTER_ID) || !bd.enableActingMaster) continue;
+        const ids = Object.keys(bd.brokerAddrs);
+        if (ids.length === 0 || MASTER in bd.brokerAddrs || !bd.enableActingMaster) continue;
         const qd = route.queueDatas.find((q) => q.brokerName === bd.brokerName);
         if (qd && (qd.perm & PermName.PERM_WRITE) === 0) {
-          const min = minKey(bd.brokerAddrs);
-          const addr = bd.brokerAddrs.get(min)!;
-          bd.brokerAddrs.delete(min);
-          bd.brokerAddrs.set(MASTER_ID, addr);
+          const min = String(minBrokerId(bd.brokerAddrs));
+          const addr = bd.brokerAddrs[min]!;
+          delete bd.brokerAddrs[min];
+          bd.brokerAddrs[MASTER] = addr;
         }
       }
     }
@@ -416,19 +415,14 @@ export class RouteInfoManager {
   private onBrokerGone(clusterName: string, brokerAddr: string): void {
     for (const bd of this.brokerAddrTable.values()) {
       if (bd.cluster !== clusterName) continue;
-      for (const [id, addr] of bd.brokerAddrs) {
+      for (const [id, addr] of Object.entries(bd.brokerAddrs)) {
         if (addr === brokerAddr) {
-          this.unregisterBroker({ clusterName, brokerAddr, brokerName: bd.brokerName, brokerId: id });
+          this.unregisterBroker({ clusterName, brokerAddr, brokerName: bd.brokerName, brokerId: Number(id) });
           return;
         }
       }
     }
     // Not in the address table (e.g. a rejected registration): forget the live entry anyway.
     this.brokerLiveTable.delete(liveKey(clusterName, brokerAddr));
-  }
-
-  /** Empty DataVersion helper for callers without a body. */
-  static emptyDataVersion(): DataVersion {
-    return emptyDataVersion();
   }
 }
