@@ -120,14 +120,15 @@ export class DefaultMessageStore {
   private startPromise: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
-  constructor(
-    config: Partial<MessageStoreConfig> & { storePathRootDir: string },
-    listener?: MessageArrivingListener,
-  ) {
+  constructor(config: Partial<MessageStoreConfig> & { storePathRootDir: string }, listener?: MessageArrivingListener) {
     this.config = resolveMessageStoreConfig(config);
     this.listener = listener;
     this.commitLog = new CommitLog(this.config);
-    this.indexService = new IndexService(this.config.storePathRootDir, this.config.maxHashSlotNum, this.config.maxIndexNum);
+    this.indexService = new IndexService(
+      this.config.storePathRootDir,
+      this.config.maxHashSlotNum,
+      this.config.maxIndexNum,
+    );
     this.delayLevelTable = parseStoreDelayLevels(this.config.messageDelayLevel);
     this.maxDelayLevel = this.delayLevelTable.size;
     this.cqRoot = path.join(this.config.storePathRootDir, 'consumequeue');
@@ -340,9 +341,24 @@ export class DefaultMessageStore {
       if (this.state !== 'LOADED') throw new Error(`store cannot start from state ${this.state}`);
       const onError = (name: string, err: unknown) => this.logger.error(`${name}: ${errText(err)}`);
       this.loops = [
-        new ServiceLoop('FlushCommitLogService', this.config.flushIntervalCommitLog, () => this.flushCommitLogTick(), onError),
-        new ServiceLoop('FlushConsumeQueueService', this.config.flushIntervalConsumeQueue, () => this.flushLogicsTick(), onError),
-        new ServiceLoop('CleanResourceService', this.config.cleanResourceInterval, () => this.cleanResourceTick(), onError),
+        new ServiceLoop(
+          'FlushCommitLogService',
+          this.config.flushIntervalCommitLog,
+          () => this.flushCommitLogTick(),
+          onError,
+        ),
+        new ServiceLoop(
+          'FlushConsumeQueueService',
+          this.config.flushIntervalConsumeQueue,
+          () => this.flushLogicsTick(),
+          onError,
+        ),
+        new ServiceLoop(
+          'CleanResourceService',
+          this.config.cleanResourceInterval,
+          () => this.cleanResourceTick(),
+          onError,
+        ),
       ];
       this.lastThoroughFlush = Date.now();
       await this.checkDiskSpace();
@@ -356,14 +372,18 @@ export class DefaultMessageStore {
   /**
    * Stops intake, lets queued writes and dispatch settle, flushes everything, writes the checkpoint and removes the
    * `abort` file (so the next load is a clean one). Idempotent.
+   *
+   * `{ clean: false }` stops at once like a killed process: no final flush, no checkpoint, the `abort` file stays (the
+   * next load runs crash recovery). Queued puts get UNKNOWN_ERROR or FLUSH_DISK_TIMEOUT.
    */
-  async shutdown(): Promise<void> {
+  async shutdown(options: { clean?: boolean } = {}): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     this.shutdownPromise = (async () => {
       const wasRunning = this.state === 'RUNNING' || this.state === 'LOADED';
       this.state = 'SHUTDOWN_ALREADY';
       for (const l of this.loops) await l.stop();
-      if (!wasRunning) {
+      if (!wasRunning || options.clean === false) {
+        this.commitLog.abortFlushWaiters();
         await this.closeFiles();
         return;
       }
@@ -544,7 +564,10 @@ export class DefaultMessageStore {
         bodyCRC: bodyCrc32(m.body),
       };
       if (Buffer.byteLength(propertiesString) > 32767) {
-        return this.countPut({ status: 'PROPERTIES_SIZE_EXCEEDED', remark: `batch message ${i} properties too long` }, t0);
+        return this.countPut(
+          { status: 'PROPERTIES_SIZE_EXCEEDED', remark: `batch message ${i} properties too long` },
+          t0,
+        );
       }
       let layout;
       try {
@@ -603,7 +626,11 @@ export class DefaultMessageStore {
   private countPut(result: PutMessageResult, t0: number, size = 0): PutMessageResult {
     const ms = performance.now() - t0;
     const s = this.stats;
-    if (result.status === 'PUT_OK' || result.status === 'FLUSH_DISK_TIMEOUT' || result.status === 'SLAVE_NOT_AVAILABLE') {
+    if (
+      result.status === 'PUT_OK' ||
+      result.status === 'FLUSH_DISK_TIMEOUT' ||
+      result.status === 'SLAVE_NOT_AVAILABLE'
+    ) {
       s.putMessageTimesTotal += result.appendResult?.msgNum ?? 1;
       s.putMessageSizeTotal += size;
     } else {
@@ -662,7 +689,9 @@ export class DefaultMessageStore {
           break;
         } else {
           // Written data that does not parse: skip to the next segment rather than stall every consumer.
-          this.logger.error(`dispatch: bad record at ${at} (${r.kind === 'corrupt' ? r.reason : 'end'}); skipping segment`);
+          this.logger.error(
+            `dispatch: bad record at ${at} (${r.kind === 'corrupt' ? r.reason : 'end'}); skipping segment`,
+          );
           next = segStart + segSize;
           break;
         }
@@ -680,7 +709,8 @@ export class DefaultMessageStore {
     const perQueue = new Map<ConsumeQueue, DispatchRequest[]>();
     for (const req of requests) {
       const tranType = req.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
-      if (tranType !== MessageSysFlag.TRANSACTION_NOT_TYPE && tranType !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) continue;
+      if (tranType !== MessageSysFlag.TRANSACTION_NOT_TYPE && tranType !== MessageSysFlag.TRANSACTION_COMMIT_TYPE)
+        continue;
       const cq = this.findOrCreateConsumeQueue(req.topic, req.queueId);
       if (req.commitLogOffset + req.msgSize <= cq.maxPhysicOffset) continue;
       let list = perQueue.get(cq);
@@ -711,7 +741,11 @@ export class DefaultMessageStore {
     for (let i = 1; i <= list.length; i++) {
       if (i === list.length || list[i]!.consumeQueueOffset !== list[i - 1]!.consumeQueueOffset + 1) {
         const run = list.slice(runStart, i);
-        const entries: ConsumeQueueEntry[] = run.map((r) => ({ offset: r.commitLogOffset, size: r.msgSize, tagsCode: r.tagsCode }));
+        const entries: ConsumeQueueEntry[] = run.map((r) => ({
+          offset: r.commitLogOffset,
+          size: r.msgSize,
+          tagsCode: r.tagsCode,
+        }));
         await cq.putEntries(run[0]!.consumeQueueOffset, entries);
         runStart = i;
       }
@@ -818,38 +852,51 @@ export class DefaultMessageStore {
    * written is never deleted. Consume queue and index files below the new minimum follow.
    */
   async deleteExpiredFiles(): Promise<DeleteFilesResult> {
-    const res: DeleteFilesResult = { deletedCommitLogFiles: 0, deletedConsumeQueueFiles: 0, deletedIndexFiles: 0 };
+    const manual = this.manualDeleteTimes > 0;
+    const deletedCommitLogFiles = await this.deleteExpiredCommitLogFiles();
+    const res: DeleteFilesResult = { deletedCommitLogFiles, deletedConsumeQueueFiles: 0, deletedIndexFiles: 0 };
+    if (deletedCommitLogFiles > 0 || manual)
+      Object.assign(res, await this.cleanConsumeQueuesAndIndex(), { deletedCommitLogFiles });
+    return res;
+  }
+
+  /** The commit log half of a retention round (Java `CleanCommitLogService`); returns the segments deleted. */
+  async deleteExpiredCommitLogFiles(): Promise<number> {
     await this.checkDiskSpace();
     const now = Date.now();
     const spaceFull = this.diskUsedRatio * 100 > this.config.diskMaxUsedSpaceRatio;
     const forcibly = this.diskUsedRatio > this.config.diskSpaceCleanForciblyRatio;
     const manual = this.manualDeleteTimes > 0;
     if (manual) this.manualDeleteTimes--;
+    if (!this.isTimeToDelete(now) && !spaceFull && !manual) return 0;
     const cl = this.commitLog;
-    if (this.isTimeToDelete(now) || spaceFull || manual) {
-      const reservedMs = this.config.fileReservedTime * 3600 * 1000;
-      const activeStart = cl.writtenOffset - (cl.writtenOffset % cl.segmentSize);
-      const doomed = [];
-      for (const f of cl.mfq.files) {
-        if (f.fileFromOffset >= activeStart || doomed.length >= 10) break;
-        if (now >= f.lastModified + reservedMs || forcibly) doomed.push(f);
-        else break;
-      }
-      if (doomed.length > 0) {
-        await cl.mfq.deleteFiles(doomed);
-        cl.clearRecent();
-        res.deletedCommitLogFiles = doomed.length;
-      }
+    const reservedMs = this.config.fileReservedTime * 3600 * 1000;
+    const activeStart = cl.writtenOffset - (cl.writtenOffset % cl.segmentSize);
+    const doomed = [];
+    for (const f of cl.mfq.files) {
+      if (f.fileFromOffset >= activeStart || doomed.length >= 10) break;
+      if (now >= f.lastModified + reservedMs || forcibly) doomed.push(f);
+      else break;
     }
-    const minPhy = cl.getMinOffset();
-    if (res.deletedCommitLogFiles > 0 || manual) {
-      for (const cq of this.allConsumeQueues()) {
-        res.deletedConsumeQueueFiles += await cq.deleteExpiredFiles(minPhy);
-        await cq.correctMinOffset(minPhy);
-      }
-      if (this.config.messageIndexEnable) res.deletedIndexFiles = await this.indexService.deleteExpiredFiles(minPhy);
+    if (doomed.length === 0) return 0;
+    await cl.mfq.deleteFiles(doomed);
+    cl.clearRecent();
+    return doomed.length;
+  }
+
+  /**
+   * The consume queue half (Java `CleanConsumeQueueService`): deletes consume queue and index files that only point
+   * below the commit log minimum and moves every queue's minimum offset up to its first live entry.
+   */
+  async cleanConsumeQueuesAndIndex(): Promise<Omit<DeleteFilesResult, 'deletedCommitLogFiles'>> {
+    const minPhy = this.commitLog.getMinOffset();
+    let deletedConsumeQueueFiles = 0;
+    for (const cq of this.allConsumeQueues()) {
+      deletedConsumeQueueFiles += await cq.deleteExpiredFiles(minPhy);
+      await cq.correctMinOffset(minPhy);
     }
-    return res;
+    const deletedIndexFiles = this.config.messageIndexEnable ? await this.indexService.deleteExpiredFiles(minPhy) : 0;
+    return { deletedConsumeQueueFiles, deletedIndexFiles };
   }
 
   /** Removes consume queues whose every entry points below the commit log minimum (Java `cleanExpiredConsumerQueue`). */
@@ -890,7 +937,7 @@ export class DefaultMessageStore {
 
   private createConsumeQueue(topic: string, queueId: number): ConsumeQueue {
     let queues = this.consumeQueueTable.get(topic);
-    if (!queues) this.consumeQueueTable.set(topic, (queues = new Map()));
+    if (!queues) this.consumeQueueTable.set(topic, (queues = new Map<number, ConsumeQueue>()));
     const cq = new ConsumeQueue(topic, queueId, this.cqRoot, this.config.mappedFileSizeConsumeQueue);
     queues.set(queueId, cq);
     return cq;
@@ -946,7 +993,10 @@ export class DefaultMessageStore {
       suggestPullingFromSlave: false,
     };
     const cq = this.findConsumeQueue(topic, queueId);
-    if (cq) {
+    if (!cq && this.consumeQueueTable.has(topic)) {
+      // A queue of a topic the store knows, with nothing stored yet (Java creates it on demand: same answer).
+      result.status = 'NO_MESSAGE_IN_QUEUE';
+    } else if (cq) {
       const minOffset = cq.getMinOffsetInQueue();
       const maxOffset = cq.getMaxOffsetInQueue();
       result.minOffset = minOffset;
@@ -1005,7 +1055,10 @@ export class DefaultMessageStore {
       const sizePy = entries.readInt32BE(e + 8);
       const tagsCode = Number(entries.readBigInt64BE(e + 12));
       if (nextPhyFileStartOffset !== Number.MIN_SAFE_INTEGER && offsetPy < nextPhyFileStartOffset) continue;
-      if (result.messageCount > 0 && (result.messageCount >= maxMsgNums || result.bufferTotalSize + sizePy > maxTotalMsgSize)) {
+      if (
+        result.messageCount > 0 &&
+        (result.messageCount >= maxMsgNums || result.bufferTotalSize + sizePy > maxTotalMsgSize)
+      ) {
         break;
       }
       if (sizePy <= 0 || sizePy === BLANK_CQ_SIZE) continue;
@@ -1148,7 +1201,13 @@ export class DefaultMessageStore {
    * Messages whose key (a KEYS token or the UNIQ_KEY) is `key` and that were stored in `[begin, end]` (Java
    * `queryMessage`), newest index entries first, at most `maxNum` (capped by `maxMsgsNumBatch`).
    */
-  async queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryMessageResult> {
+  async queryMessage(
+    topic: string,
+    key: string,
+    maxNum: number,
+    begin: number,
+    end: number,
+  ): Promise<QueryMessageResult> {
     const limit = Math.min(maxNum, this.config.maxMsgsNumBatch);
     const out: QueryMessageResult = { messageBuffers: [], indexLastUpdateTimestamp: 0, indexLastUpdatePhyoffset: 0 };
     if (!this.config.messageIndexEnable) return out;

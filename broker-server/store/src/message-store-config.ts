@@ -143,7 +143,8 @@ export function parseStoreDelayLevels(levels: string): Map<number, number> {
   tokens.forEach((token, i) => {
     const unit = units[token.slice(-1)];
     const n = Number(token.slice(0, -1));
-    if (unit === undefined || !Number.isFinite(n)) throw new Error(`bad messageDelayLevel token "${token}" in "${levels}"`);
+    if (unit === undefined || !Number.isFinite(n))
+      throw new Error(`bad messageDelayLevel token "${token}" in "${levels}"`);
     table.set(i + 1, n * unit);
   });
   return table;

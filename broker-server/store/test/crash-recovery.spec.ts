@@ -26,7 +26,9 @@ const CHILD = path.join(__dirname, 'crash-child.js');
 
 /** Runs the child until it has acknowledged `minAcks` puts, then SIGKILLs it. */
 async function runAndKill(dir: string, flush: FlushDiskType, startSeq: number, minAcks: number): Promise<Ack[]> {
-  const child = spawn(process.execPath, [CHILD, dir, flush, String(startSeq), '16'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CHILD, dir, flush, String(startSeq), '16'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const acks: Ack[] = [];
   let pending = '';
   let stderr = '';
@@ -108,7 +110,11 @@ describe('crash recovery (SIGKILL of an appending process)', () => {
           const buf = await store.selectOneMessageByOffset(a.offset, a.size);
           expect(buf).not.toBeNull();
           const msg = decodeMessageRecord(buf!, 0, { checkCRC: true });
-          expect([msg.getProperty('seq'), msg.queueId, msg.queueOffset]).toEqual([String(a.seq), a.queueId, a.queueOffset]);
+          expect([msg.getProperty('seq'), msg.queueId, msg.queueOffset]).toEqual([
+            String(a.seq),
+            a.queueId,
+            a.queueOffset,
+          ]);
           expect(msg.body.equals(crashBody(a.seq))).toBe(true);
           expect(store.getMaxOffsetInQueue(CRASH_TOPIC, a.queueId)).toBeGreaterThan(a.queueOffset);
         }

@@ -4,7 +4,10 @@ import type { FlushDiskType, MessageStoreConfig } from '../src/message-store-con
 export const CRASH_TOPIC = 'CrashTopic';
 export const CRASH_QUEUES = 4;
 
-export function crashConfig(dir: string, flush: FlushDiskType): Partial<MessageStoreConfig> & { storePathRootDir: string } {
+export function crashConfig(
+  dir: string,
+  flush: FlushDiskType,
+): Partial<MessageStoreConfig> & { storePathRootDir: string } {
   return {
     storePathRootDir: dir,
     flushDiskType: flush,

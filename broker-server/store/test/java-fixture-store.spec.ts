@@ -85,7 +85,9 @@ describe('reading a store written by Apache RocketMQ 4.9.4', () => {
   });
 
   describe('4.9.4-clean', () => {
-    const manifest = JSON.parse(readFileSync(path.join(FIXTURES, '4.9.4-clean/manifest.json'), 'utf8')) as CleanManifest;
+    const manifest = JSON.parse(
+      readFileSync(path.join(FIXTURES, '4.9.4-clean/manifest.json'), 'utf8'),
+    ) as CleanManifest;
 
     it('serves every record byte-exact by commit log offset', async () => {
       const store = await open('4.9.4-clean');
@@ -95,15 +97,15 @@ describe('reading a store written by Apache RocketMQ 4.9.4', () => {
         const buf = await store.selectOneMessageByOffset(m.commitLogOffset);
         expect(buf).not.toBeNull();
         const msg = decodeMessageRecord(buf!, 0, { decompressBody: false });
-        expect([msg.topic, msg.queueId, msg.queueOffset, msg.storeSize, msg.offsetMsgId, msg.sysFlag, msg.bodyCRC]).toEqual([
-          m.topic,
-          m.queueId,
-          m.queueOffset,
-          m.storeSize,
-          m.msgId,
-          m.sysFlag,
-          m.bodyCRC,
-        ]);
+        expect([
+          msg.topic,
+          msg.queueId,
+          msg.queueOffset,
+          msg.storeSize,
+          msg.offsetMsgId,
+          msg.sysFlag,
+          msg.bodyCRC,
+        ]).toEqual([m.topic, m.queueId, m.queueOffset, m.storeSize, m.msgId, m.sysFlag, m.bodyCRC]);
         expect(sha256(msg.body)).toBe(m.storedBodySha256);
         expect(msg.properties).toEqual(m.properties);
       }
@@ -174,7 +176,9 @@ describe('reading a store written by Apache RocketMQ 4.9.4', () => {
   });
 
   describe('4.9.4-crash (SIGKILL, abort file present)', () => {
-    const manifest = JSON.parse(readFileSync(path.join(FIXTURES, '4.9.4-crash/manifest.json'), 'utf8')) as CrashManifest;
+    const manifest = JSON.parse(
+      readFileSync(path.join(FIXTURES, '4.9.4-crash/manifest.json'), 'utf8'),
+    ) as CrashManifest;
 
     it('recovers every acknowledged send and the consume queue ends', async () => {
       const store = await open('4.9.4-crash');
@@ -184,13 +188,13 @@ describe('reading a store written by Apache RocketMQ 4.9.4', () => {
         const buf = await store.selectOneMessageByOffset(commitLogOffset);
         expect(buf).not.toBeNull();
         const msg = decodeMessageRecord(buf!);
-        expect([msg.offsetMsgId, msg.queueId, msg.queueOffset, msg.getProperty('UNIQ_KEY'), msg.getProperty('seq')]).toEqual([
-          offsetMsgId,
-          queueId,
-          queueOffset,
-          uniqKey,
-          String(seq),
-        ]);
+        expect([
+          msg.offsetMsgId,
+          msg.queueId,
+          msg.queueOffset,
+          msg.getProperty('UNIQ_KEY'),
+          msg.getProperty('seq'),
+        ]).toEqual([offsetMsgId, queueId, queueOffset, uniqKey, String(seq)]);
       }
       for (const [key, summary] of Object.entries(manifest.consumeQueueSummary)) {
         const [topic, qid] = key.split('/') as [string, string];

@@ -17,7 +17,12 @@ export interface MsgOptions {
   bornTimestamp?: number;
 }
 
-export function makeMessage(topic: string, queueId: number, body: string | Buffer, opts: MsgOptions = {}): MessageExtBrokerInner {
+export function makeMessage(
+  topic: string,
+  queueId: number,
+  body: string | Buffer,
+  opts: MsgOptions = {},
+): MessageExtBrokerInner {
   const m = new MessageExtBrokerInner();
   m.topic = topic;
   m.queueId = queueId;
@@ -34,7 +39,10 @@ export function makeMessage(topic: string, queueId: number, body: string | Buffe
 }
 
 /** Small segments and fast timers so tests roll files and run loops quickly. */
-export function testConfig(root: string, extra: Partial<MessageStoreConfig> = {}): Partial<MessageStoreConfig> & { storePathRootDir: string } {
+export function testConfig(
+  root: string,
+  extra: Partial<MessageStoreConfig> = {},
+): Partial<MessageStoreConfig> & { storePathRootDir: string } {
   return {
     storePathRootDir: root,
     mappedFileSizeCommitLog: 64 * 1024,
@@ -48,10 +56,7 @@ export function testConfig(root: string, extra: Partial<MessageStoreConfig> = {}
   };
 }
 
-export async function openStore(
-  root: string,
-  extra: Partial<MessageStoreConfig> = {},
-): Promise<DefaultMessageStore> {
+export async function openStore(root: string, extra: Partial<MessageStoreConfig> = {}): Promise<DefaultMessageStore> {
   const store = new DefaultMessageStore(testConfig(root, extra));
   store.logger = { warn: () => undefined, error: () => undefined };
   await store.start();

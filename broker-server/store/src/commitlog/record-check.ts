@@ -20,7 +20,6 @@ import {
   SystemTopic,
 } from '@rocketnest/common';
 
-
 export interface DispatchRequest {
   topic: string;
   queueId: number;
@@ -68,7 +67,8 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
   const totalSize = buf.readInt32BE(pos);
   const magic = buf.readInt32BE(pos + 4);
   if (magic === MessageMagicCode.BLANK) {
-    if (totalSize < 8 || totalSize > opts.segmentRemaining) return { kind: 'corrupt', reason: `blank size ${totalSize}` };
+    if (totalSize < 8 || totalSize > opts.segmentRemaining)
+      return { kind: 'corrupt', reason: `blank size ${totalSize}` };
     return { kind: 'blank', size: totalSize };
   }
   if (magic !== MessageMagicCode.V1 && magic !== MessageMagicCode.V2) {

@@ -118,7 +118,7 @@ export class IndexFile {
     if (this.slots) return;
     const slots = new Int32Array(this.hashSlotNum);
     const bytes = Buffer.allocUnsafe(Math.min(1024 * 1024, this.hashSlotNum * HASH_SLOT_SIZE));
-    for (let s = 0; s < this.hashSlotNum; ) {
+    for (let s = 0; s < this.hashSlotNum;) {
       const n = Math.min(bytes.length / HASH_SLOT_SIZE, this.hashSlotNum - s);
       await this.fh.read(bytes, 0, n * HASH_SLOT_SIZE, INDEX_HEADER_SIZE + s * HASH_SLOT_SIZE);
       for (let i = 0; i < n; i++) {

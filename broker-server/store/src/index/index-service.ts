@@ -85,7 +85,8 @@ export class IndexService {
   /** Indexes UNIQ_KEY and every KEYS token of each request (Java `IndexService.buildIndex`); rollbacks are skipped. */
   async buildIndex(requests: DispatchRequest[]): Promise<void> {
     for (const req of requests) {
-      if ((req.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) continue;
+      if ((req.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE)
+        continue;
       if (req.commitLogOffset < this.getEndPhyOffset()) continue;
       if (req.uniqKey) await this.putKey(`${req.topic}#${req.uniqKey}`, req);
       if (req.keys) {
@@ -108,7 +109,13 @@ export class IndexService {
   }
 
   /** Newest-first lookup across files (Java `IndexService.queryOffset`). */
-  async queryOffset(topic: string, key: string, maxNum: number, begin: number, end: number): Promise<QueryOffsetResult> {
+  async queryOffset(
+    topic: string,
+    key: string,
+    maxNum: number,
+    begin: number,
+    end: number,
+  ): Promise<QueryOffsetResult> {
     const out: number[] = [];
     const last = this.files[this.files.length - 1];
     const result: QueryOffsetResult = {

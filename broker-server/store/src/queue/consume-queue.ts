@@ -165,7 +165,8 @@ export class ConsumeQueue {
       written += n;
       byteOffset += n;
     }
-    for (const e of list) if (e.size !== BLANK_SIZE && e.offset + e.size > this.maxPhysicOffset) this.maxPhysicOffset = e.offset + e.size;
+    for (const e of list)
+      if (e.size !== BLANK_SIZE && e.offset + e.size > this.maxPhysicOffset) this.maxPhysicOffset = e.offset + e.size;
   }
 
   /**
@@ -182,13 +183,19 @@ export class ConsumeQueue {
     if (avail <= 0) return undefined;
     const len = Math.min(avail, maxCount * CQ_STORE_UNIT_SIZE);
     const buf = await mf.read(pos, len);
-    return buf.length >= CQ_STORE_UNIT_SIZE ? buf.subarray(0, buf.length - (buf.length % CQ_STORE_UNIT_SIZE)) : undefined;
+    return buf.length >= CQ_STORE_UNIT_SIZE
+      ? buf.subarray(0, buf.length - (buf.length % CQ_STORE_UNIT_SIZE))
+      : undefined;
   }
 
   async getEntry(index: number): Promise<ConsumeQueueEntry | undefined> {
     const buf = await this.getEntries(index, 1);
     if (!buf) return undefined;
-    return { offset: Number(buf.readBigInt64BE(0)), size: buf.readInt32BE(8), tagsCode: Number(buf.readBigInt64BE(12)) };
+    return {
+      offset: Number(buf.readBigInt64BE(0)),
+      size: buf.readInt32BE(8),
+      tagsCode: Number(buf.readBigInt64BE(12)),
+    };
   }
 
   /** Logical offset where the segment after the one holding `index` starts (Java `rollNextFile`). */
