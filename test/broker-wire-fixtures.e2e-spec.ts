@@ -5,10 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { decodeMessageRecords } from '@rocketnest/common';
 import { RemotingClient, RemotingCommand } from '@rocketnest/remoting';
 import { EmbeddedRocketMQ } from '@rocketnest/broker';
+import { waitFor } from './utils/wait-for';
 
 interface Frame {
+  t: number;
   conn: number;
   link: string;
   dir: 'c2s' | 's2c';
@@ -106,5 +109,70 @@ describe('broker answers like Apache RocketMQ 5.2.0 (wire fixtures)', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(2);
+  });
+});
+
+describe('push consumer session like Apache RocketMQ 5.2.0 (wire fixtures)', () => {
+  it('answers heartbeats, consumer list, offset queries and pulls (found, not found) as the Java broker did', async () => {
+    const mq = await EmbeddedRocketMQ.start();
+    const client = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    client.start();
+    try {
+      const frames = load('push-consumer.json');
+      const all = exchanges(frames, [310, 34, 38, 14, 11, 36]);
+      // Up to the feeder's "push-wake" send (the first send after the consumer's send-back), without the send-back.
+      const sendBack = all.findIndex((x) => x.request.code === 36);
+      const wake = all.findIndex((x, i) => i > sendBack && x.request.code === 310);
+      const list = all.slice(0, wake + 1).filter((x) => x.request.code !== 36);
+      expect(list.filter((x) => x.request.code === 11).length).toBeGreaterThanOrEqual(6);
+      const check = (request: Frame, java: Frame, ours: RemotingCommand): void => {
+        const what = `${request.code}#${request.opaque}`;
+        expect(`${what} ${ours.code} ${ours.remark}`).toBe(`${what} ${java.code} ${java.headerJson.remark}`);
+        const javaExt = java.headerJson.extFields ?? {};
+        expect(Object.keys(ours.extFields ?? {})).toEqual(Object.keys(javaExt));
+        for (const key of [
+          'queueId',
+          'queueOffset',
+          'offset',
+          'nextBeginOffset',
+          'maxOffset',
+          'minOffset',
+          'suggestWhichBrokerId',
+        ]) {
+          if (key in javaExt) expect(`${what} ${key}=${ours.extFields![key]}`).toBe(`${what} ${key}=${javaExt[key]}`);
+        }
+        if (request.code === 38) expect(ours.body!.toString()).toBe(Buffer.from(java.bodyHex!, 'hex').toString());
+        if (request.code === 11 && java.code === 0) {
+          const mine = decodeMessageRecords(ours.body!);
+          const theirs = decodeMessageRecords(Buffer.from(java.bodyHex!, 'hex'));
+          expect(mine.map((m) => [m.body.toString('hex'), m.properties.UNIQ_KEY, m.properties.TAGS])).toEqual(
+            theirs.map((m) => [m.body.toString('hex'), m.properties.UNIQ_KEY, m.properties.TAGS]),
+          );
+        }
+      };
+      const held: Promise<void>[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const { request, response } = list[i]!;
+        const java = response!;
+        const cmd = toCommand(request);
+        const next = list[i + 1]?.request;
+        const heldInJava = cmd.code === 11 && next !== undefined && java.t > next.t;
+        if (heldInJava) {
+          // Java held this pull: until a later send woke it (FOUND), or for its whole 15 s (PULL_NOT_FOUND).
+          cmd.setExtField('suspendTimeoutMillis', java.code === 0 ? 5000 : 100);
+          const before = mq.broker.pullRequestHoldService.size;
+          held.push(client.invoke(mq.brokerAddr, cmd, 10_000).then((ours) => check(request, java, ours)));
+          if (java.code === 0) await waitFor(() => mq.broker.pullRequestHoldService.size > before);
+          continue;
+        }
+        const ours = await client.invoke(mq.brokerAddr, cmd, 5000);
+        await mq.broker.messageStore.waitDispatched();
+        check(request, java, ours);
+      }
+      await Promise.all(held);
+    } finally {
+      await client.shutdown();
+      await mq.shutdown();
+    }
   });
 });
