@@ -1,4 +1,4 @@
-import { RequestCode } from '@rocketnest/common';
+import { type MessageExtBrokerInner, RequestCode } from '@rocketnest/common';
 import type { BrokerController } from '../broker-controller';
 import {
   createCheckClientConfigProcessor,
@@ -6,7 +6,7 @@ import {
   createGetAllDelayOffsetProcessor,
   createInvokeBrokerToResetOffsetProcessor,
 } from './admin/semantics-admin.processors';
-import { applyDelay, type DelayTransformConfig } from './delay/delay-transform';
+import { applyDelay, type DelayTransformConfig, type PutRefusal } from './delay/delay-transform';
 import { ScheduleMessageService } from './delay/schedule-message.service';
 import { TimerMessageService } from './delay/timer-message.service';
 import { compileSql92, sql92FilterFactory } from './filter/sql92-filter';
@@ -38,7 +38,7 @@ export interface MessagingSemantics {
   readonly timer: TimerMessageService;
   readonly transactions: TransactionalMessageService;
   /** Rewrites a message to its delay-level or timer queue (Java `HookUtils.handleScheduleMessage`). */
-  applyDelay: typeof applyDelay extends (m: infer M, c: DelayTransformConfig) => infer R ? (msg: M) => R : never;
+  applyDelay(msg: MessageExtBrokerInner): PutRefusal | undefined;
 }
 
 const installed = new WeakMap<object, MessagingSemantics>();
@@ -84,7 +84,7 @@ export function installMessagingSemantics(controller: BrokerController): Messagi
     timerPrecisionMs: cfg.timerPrecisionMs,
     timerMaxDelaySec: cfg.timerMaxDelaySec,
   });
-  const delay = (msg: Parameters<typeof applyDelay>[0]) => applyDelay(msg, delayConfig());
+  const delay = (msg: MessageExtBrokerInner): PutRefusal | undefined => applyDelay(msg, delayConfig());
   const transactions = new TransactionalMessageService(host, { onError });
   controller.transactionalMessageService = transactions;
 
