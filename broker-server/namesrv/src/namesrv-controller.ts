@@ -17,6 +17,26 @@ import {
   formatProperties,
   parseProperties,
   registerBrokerBodyCrc32,
+  AddWritePermOfBrokerRequestHeader,
+  AddWritePermOfBrokerResponseHeader,
+  BrokerHeartbeatRequestHeader,
+  DeleteKVConfigRequestHeader,
+  DeleteTopicFromNamesrvRequestHeader,
+  GetKVConfigRequestHeader,
+  GetKVConfigResponseHeader,
+  GetKVListByNamespaceRequestHeader,
+  GetRouteInfoRequestHeader,
+  GetTopicsByClusterRequestHeader,
+  PutKVConfigRequestHeader,
+  QueryDataVersionRequestHeader,
+  QueryDataVersionResponseHeader,
+  RegisterBrokerRequestHeader,
+  RegisterBrokerResponseHeader,
+  UnRegisterBrokerRequestHeader,
+  WipeWritePermOfBrokerRequestHeader,
+  WipeWritePermOfBrokerResponseHeader,
+  defineHeader,
+  req as required,
   type BrokerData,
   type RegisterBrokerBody,
 } from '@rocketnest/common';
@@ -37,36 +57,8 @@ const kvTable = (table: ReadonlyMap<string, string>): Buffer => encodeKVTable({ 
 /** Java `FAQUrl.suggestTodo(APPLY_TOPIC_URL)` as 5.x appends it. */
 const APPLY_TOPIC_HINT = '\nSee https://rocketmq.apache.org/docs/bestPractice/06FAQ for further details.';
 
-/** Reads `extFields` the way Java `decodeCommandCustomHeader` does for the fields the name server needs. */
-class Header {
-  constructor(private readonly request: RemotingCommand) {}
-
-  opt(name: string): string | undefined {
-    return this.request.extFields?.[name];
-  }
-
-  req(name: string): string {
-    const v = this.opt(name);
-    if (v === undefined) throw new RemotingCommandError(`the custom field <${name}> is null`);
-    return v;
-  }
-
-  long(name: string): number {
-    const v = this.req(name);
-    if (!/^[+-]?\d+$/.test(v)) throw new RemotingCommandError(`the custom field <${name}> is not a number: ${v}`);
-    return Number(v);
-  }
-
-  optLong(name: string): number | undefined {
-    const v = this.opt(name);
-    return v !== undefined && /^[+-]?\d+$/.test(v) ? Number(v) : undefined;
-  }
-
-  optBool(name: string): boolean | undefined {
-    const v = this.opt(name);
-    return v === undefined ? undefined : v.toLowerCase() === 'true';
-  }
-}
+/** REGISTER_TOPIC_IN_NAMESRV (217) header (Java `RegisterTopicRequestHeader`); the body is a TopicRouteData. */
+const RegisterTopicRequestHeader = defineHeader({ topic: required.string }, 'RegisterTopicRequestHeader');
 
 type ServiceState = 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY' | 'START_FAILED';
 
@@ -168,76 +160,71 @@ export class NamesrvController {
     };
 
     this.on(RequestCode.PUT_KV_CONFIG, (req) => {
-      const h = new Header(req);
-      const namespace = h.opt('namespace');
-      const key = h.opt('key');
-      if (namespace === undefined || key === undefined) {
-        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'namespace or key is null');
-      }
-      kv.putKVConfig(namespace, key, h.req('value'));
+      const h = PutKVConfigRequestHeader.decode(req.extFields);
+      kv.putKVConfig(h.namespace, h.key, h.value);
       return ok();
     });
     this.on(RequestCode.GET_KV_CONFIG, (req) => {
-      const h = new Header(req);
-      const namespace = h.req('namespace');
-      const key = h.req('key');
+      const { namespace, key } = GetKVConfigRequestHeader.decode(req.extFields);
       const value = kv.getKVConfig(namespace, key);
-      if (value !== undefined) return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { value });
+      if (value !== undefined) {
+        return RemotingCommand.createResponse(
+          ResponseCode.SUCCESS,
+          undefined,
+          GetKVConfigResponseHeader.encode({ value }),
+        );
+      }
       return RemotingCommand.createResponse(
         ResponseCode.QUERY_NOT_FOUND,
         `No config item, Namespace: ${namespace} Key: ${key}`,
       );
     });
     this.on(RequestCode.DELETE_KV_CONFIG, (req) => {
-      const h = new Header(req);
-      kv.deleteKVConfig(h.req('namespace'), h.req('key'));
+      const h = DeleteKVConfigRequestHeader.decode(req.extFields);
+      kv.deleteKVConfig(h.namespace, h.key);
       return ok();
     });
     this.on(RequestCode.GET_KVLIST_BY_NAMESPACE, (req) => {
-      const namespace = new Header(req).req('namespace');
+      const { namespace } = GetKVListByNamespaceRequestHeader.decode(req.extFields);
       const table = kv.getKVListByNamespace(namespace);
       if (table) return ok(kvTable(table));
       return RemotingCommand.createResponse(ResponseCode.QUERY_NOT_FOUND, `No config item, Namespace: ${namespace}`);
     });
 
     this.on(RequestCode.REGISTER_BROKER, (req, channel) => {
-      const h = new Header(req);
-      const brokerName = h.req('brokerName');
-      const brokerAddr = h.req('brokerAddr');
-      const clusterName = h.req('clusterName');
-      const haServerAddr = h.req('haServerAddr');
-      const brokerId = h.long('brokerId');
-      const bodyCrc32 = h.optLong('bodyCrc32') ?? 0;
+      const h = RegisterBrokerRequestHeader.decode(req.extFields);
+      const bodyCrc32 = h.bodyCrc32;
       if (bodyCrc32 !== 0 && registerBrokerBodyCrc32(req.body ?? Buffer.alloc(0)) !== bodyCrc32) {
         return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'crc32 not match');
       }
       let body: RegisterBrokerBody;
       try {
-        body = decodeRegisterBrokerBody(req.body, h.optBool('compressed') ?? false);
+        body = decodeRegisterBrokerBody(req.body, h.compressed);
       } catch (err) {
         throw new RemotingCommandError(`Failed to decode RegisterBrokerBody: ${(err as Error).message}`, {
           cause: err,
         });
       }
       const result = rim.registerBroker({
-        clusterName,
-        brokerAddr,
-        brokerName,
-        brokerId,
-        haServerAddr,
-        zoneName: h.opt('zoneName'),
-        heartbeatTimeoutMillis: h.optLong('heartbeatTimeoutMillis'),
-        enableActingMaster: h.optBool('enableActingMaster'),
+        clusterName: h.clusterName,
+        brokerAddr: h.brokerAddr,
+        brokerName: h.brokerName,
+        brokerId: h.brokerId,
+        haServerAddr: h.haServerAddr,
+        zoneName: req.extFields?.zoneName,
+        heartbeatTimeoutMillis: h.heartbeatTimeoutMillis,
+        enableActingMaster: h.enableActingMaster,
         dataVersion: body.topicConfigSerializeWrapper.dataVersion,
         topicConfigTable: body.topicConfigSerializeWrapper.topicConfigTable,
         filterServerList: body.filterServerList,
         channel,
       });
       if (!result) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'register broker failed');
-      const res = RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, {
-        haServerAddr: result.haServerAddr,
-        masterAddr: result.masterAddr,
-      });
+      const res = RemotingCommand.createResponse(
+        ResponseCode.SUCCESS,
+        undefined,
+        RegisterBrokerResponseHeader.encode({ haServerAddr: result.haServerAddr, masterAddr: result.masterAddr }),
+      );
       if (this.config.returnOrderTopicConfigToBroker) {
         const table = kv.getKVListByNamespace(NAMESPACE_ORDER_TOPIC_CONFIG);
         if (table) res.body = kvTable(table);
@@ -245,39 +232,32 @@ export class NamesrvController {
       return res;
     });
     this.on(RequestCode.UNREGISTER_BROKER, (req) => {
-      const h = new Header(req);
-      rim.unregisterBroker({
-        brokerName: h.req('brokerName'),
-        brokerAddr: h.req('brokerAddr'),
-        clusterName: h.req('clusterName'),
-        brokerId: h.long('brokerId'),
-      });
+      rim.unregisterBroker(UnRegisterBrokerRequestHeader.decode(req.extFields));
       return ok();
     });
     this.on(RequestCode.BROKER_HEARTBEAT, (req) => {
-      const h = new Header(req);
-      h.req('brokerName');
-      rim.updateBrokerInfoUpdateTimestamp(h.req('clusterName'), h.req('brokerAddr'));
+      const h = BrokerHeartbeatRequestHeader.decode(req.extFields);
+      rim.updateBrokerInfoUpdateTimestamp(h.clusterName, h.brokerAddr);
       return ok();
     });
     this.on(RequestCode.QUERY_DATA_VERSION, (req) => {
-      const h = new Header(req);
-      const clusterName = h.req('clusterName');
-      const brokerAddr = h.req('brokerAddr');
-      h.req('brokerName');
-      h.long('brokerId');
+      const { clusterName, brokerAddr } = QueryDataVersionRequestHeader.decode(req.extFields);
       const dataVersion = decodeDataVersion(req.body);
       const changed = rim.isBrokerTopicConfigChanged(clusterName, brokerAddr, dataVersion);
       rim.updateBrokerInfoUpdateTimestamp(clusterName, brokerAddr);
       const stored = rim.queryBrokerTopicConfig(clusterName, brokerAddr);
-      const res = RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { changed });
+      const res = RemotingCommand.createResponse(
+        ResponseCode.SUCCESS,
+        undefined,
+        QueryDataVersionResponseHeader.encode({ changed }),
+      );
       if (stored) res.body = encodeDataVersion(stored);
       return res;
     });
 
     this.on(RequestCode.GET_ROUTEINFO_BY_TOPIC, (req) => {
-      const h = new Header(req);
-      const topic = h.req('topic');
+      const h = GetRouteInfoRequestHeader.decode(req.extFields);
+      const topic = h.topic;
       if (this.config.needWaitForService && Date.now() - this.startedAt < this.config.waitSecondsForService * 1000) {
         return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'name server not ready');
       }
@@ -289,7 +269,7 @@ export class NamesrvController {
         );
       }
       if (this.config.orderMessageEnable) route.orderTopicConf = kv.getKVConfig(NAMESPACE_ORDER_TOPIC_CONFIG, topic);
-      const standardJson = req.version >= MQVersion.V4_9_4 || h.optBool('acceptStandardJsonOnly') === true;
+      const standardJson = req.version >= MQVersion.V4_9_4 || h.acceptStandardJsonOnly === true;
       return ok(encodeTopicRouteData(route, { style: standardJson ? 'standard' : 'fastjson' }));
     });
     this.on(RequestCode.GET_BROKER_CLUSTER_INFO, () => {
@@ -300,30 +280,42 @@ export class NamesrvController {
       return ok(encodeClusterInfo({ brokerAddrTable, clusterAddrTable }));
     });
     this.on(RequestCode.WIPE_WRITE_PERM_OF_BROKER, (req) => {
-      const count = rim.wipeWritePermOfBroker(new Header(req).req('brokerName'));
-      return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { wipeTopicCount: count });
+      const count = rim.wipeWritePermOfBroker(WipeWritePermOfBrokerRequestHeader.decode(req.extFields).brokerName);
+      return RemotingCommand.createResponse(
+        ResponseCode.SUCCESS,
+        undefined,
+        WipeWritePermOfBrokerResponseHeader.encode({ wipeTopicCount: count }),
+      );
     });
     this.on(RequestCode.ADD_WRITE_PERM_OF_BROKER, (req) => {
-      const count = rim.addWritePermOfBroker(new Header(req).req('brokerName'));
-      return RemotingCommand.createResponse(ResponseCode.SUCCESS, undefined, { addTopicCount: count });
+      const count = rim.addWritePermOfBroker(AddWritePermOfBrokerRequestHeader.decode(req.extFields).brokerName);
+      return RemotingCommand.createResponse(
+        ResponseCode.SUCCESS,
+        undefined,
+        AddWritePermOfBrokerResponseHeader.encode({ addTopicCount: count }),
+      );
     });
     this.on(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER, () => {
       if (!this.config.enableAllTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
       return ok(encodeTopicList({ topicList: rim.getAllTopicList() }));
     });
     this.on(RequestCode.DELETE_TOPIC_IN_NAMESRV, (req) => {
-      const h = new Header(req);
-      rim.deleteTopic(h.req('topic'), h.opt('clusterName') || undefined);
+      const h = DeleteTopicFromNamesrvRequestHeader.decode(req.extFields);
+      rim.deleteTopic(h.topic, h.clusterName || undefined);
       return ok();
     });
     this.on(RequestCode.REGISTER_TOPIC_IN_NAMESRV, (req) => {
-      const topic = new Header(req).req('topic');
+      const { topic } = RegisterTopicRequestHeader.decode(req.extFields);
       if (req.body && req.body.length > 0) rim.registerTopic(topic, decodeTopicRouteData(req.body).queueDatas);
       return ok();
     });
     this.on(RequestCode.GET_TOPICS_BY_CLUSTER, (req) => {
       if (!this.config.enableTopicList) return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'disable');
-      return ok(encodeTopicList({ topicList: rim.getTopicsByCluster(new Header(req).req('cluster')) }));
+      return ok(
+        encodeTopicList({
+          topicList: rim.getTopicsByCluster(GetTopicsByClusterRequestHeader.decode(req.extFields).cluster),
+        }),
+      );
     });
     this.on(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_NS, () => {
       const { topics, brokerAddr } = rim.getSystemTopicList();
