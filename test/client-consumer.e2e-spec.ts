@@ -89,6 +89,34 @@ describe('consumers against the embedded broker', () => {
     }
   });
 
+  it("namespaces: a namespaced consumer gets the namespaced producer's messages under the plain topic name", async () => {
+    const topic = unique('Ns');
+    const nsProducer = new DefaultMQProducer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      producerGroup: unique('pg'),
+      instanceName: unique('p'),
+      namespace: 'nsB',
+    });
+    toStop.push(nsProducer);
+    await nsProducer.start();
+    await nsProducer.send(new Message(topic, 'warm-up')); // auto-creates nsB%topic
+    const got: MessageExt[] = [];
+    const c = pushConsumer(unique('g'), { namespace: 'nsB' });
+    c.subscribe(topic, '*');
+    c.registerMessageListener({
+      consumeMessage: (msgs, ctx) => {
+        expect(ctx.messageQueue.topic).toBe(topic);
+        got.push(...msgs);
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      },
+    });
+    await c.start();
+    await nsProducer.send(new Message(topic, 'ns-1'));
+    await waitFor(() => got.some((m) => m.body.toString() === 'ns-1'), { timeoutMs: 10000 });
+    expect(got.every((m) => m.topic === topic)).toBe(true);
+  });
+
   it('SQL92 selector and async iterator style', async () => {
     const topic = unique('Sql');
     await createTopic(cluster.namesrvAddr, topic);

@@ -98,6 +98,35 @@ describe('DefaultMQProducer against the embedded broker', () => {
     expect(msgs.find((m) => m.body.length === 20000)!.body.equals(big)).toBe(true);
   });
 
+  it('applies back-pressure to async sends and keeps namespaces apart', async () => {
+    const topic = unique('Bp');
+    const limited = new DefaultMQProducer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      producerGroup: unique('pg'),
+      instanceName: unique('p'),
+      maxAsyncInFlight: 2,
+      namespace: 'nsA',
+    });
+    await limited.start();
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => limited.sendAsync(new Message(topic, `bp${i}`))),
+      );
+      expect(results.every((r) => r.sendStatus === SendStatus.SEND_OK && r.messageQueue.topic === topic)).toBe(true);
+      const admin = new DefaultMQAdminExt({ namesrvAddr: cluster.namesrvAddr, clientIP: '127.0.0.1' });
+      await admin.start();
+      try {
+        expect(await admin.fetchAllTopicList()).toContain(`nsA%${topic}`);
+        expect(await admin.fetchAllTopicList()).not.toContain(topic);
+      } finally {
+        await admin.shutdown();
+      }
+    } finally {
+      await limited.shutdown();
+    }
+  });
+
   it('sends to a chosen queue and through a hash selector', async () => {
     const topic = unique('T');
     await createTopic(cluster.namesrvAddr, topic);
@@ -248,6 +277,13 @@ describe('producer failover', () => {
         results.every((r) => r.sendStatus === SendStatus.SEND_OK && r.messageQueue.brokerName === 'broker-a'),
       ).toBe(true);
       expect(producer.faultStrategy.latencyFaultTolerance.isAvailable('broker-b')).toBe(false);
+      // With only the dead broker left, the send fails with a message naming the attempts and brokers.
+      producer.updateTopicPublishInfo(topic, new TopicPublishInfo([{ topic, brokerName: 'broker-b', queueId: 0 }]));
+      const err = await producer.send(new Message(topic, 'doomed'), { timeoutMs: 1500 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MQClientError);
+      expect((err as Error).message).toMatch(
+        /Send \[\d\] times, still failed, cost \[\d+\]ms, Topic: .*BrokersSent: \[broker-b/,
+      );
     } finally {
       await producer.shutdown();
       await admin.shutdown();
