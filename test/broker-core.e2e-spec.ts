@@ -315,6 +315,46 @@ describe('broker core (e2e over sockets)', () => {
     }
   });
 
+  it('lists producer connections and forwards GET_CONSUMER_RUNNING_INFO to the consumer', async () => {
+    const c = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    c.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => {
+      const res = RemotingCommand.createResponse(ResponseCode.SUCCESS);
+      res.body = Buffer.from(`running:${req.extFields!.clientId}`);
+      return res;
+    });
+    c.start();
+    try {
+      const hb = heartbeat('10.0.0.9@run', 'RnRunGroup', { RnTags: '*' });
+      const data = parseJavaJson(hb.body!) as Record<string, unknown>;
+      data.producerDataSet = [{ groupName: 'RnRunProducer' }];
+      hb.body = Buffer.from(JSON.stringify(data));
+      expect((await c.invoke(mq.brokerAddr, hb, 3000)).code).toBe(ResponseCode.SUCCESS);
+      const producers = await call(
+        RemotingCommand.createRequest(RequestCode.GET_PRODUCER_CONNECTION_LIST, { producerGroup: 'RnRunProducer' }),
+      );
+      expect(producers.code).toBe(ResponseCode.SUCCESS);
+      expect(producers.body!.toString()).toContain('"clientId":"10.0.0.9@run"');
+      const running = await call(
+        RemotingCommand.createRequest(RequestCode.GET_CONSUMER_RUNNING_INFO, {
+          consumerGroup: 'RnRunGroup',
+          clientId: '10.0.0.9@run',
+          jstackEnable: false,
+        }),
+      );
+      expect(running.code).toBe(ResponseCode.SUCCESS);
+      expect(running.body!.toString()).toBe('running:10.0.0.9@run');
+      const offline = await call(
+        RemotingCommand.createRequest(RequestCode.GET_CONSUMER_RUNNING_INFO, {
+          consumerGroup: 'RnRunGroup',
+          clientId: 'nobody',
+        }),
+      );
+      expect(offline.code).toBe(ResponseCode.SYSTEM_ERROR);
+    } finally {
+      await c.shutdown();
+    }
+  });
+
   it('answers every error path with the Java code', async () => {
     const codeOf = async (req: RemotingCommand): Promise<number> => (await call(req)).code;
     expect(await codeOf(sendRequest('SCHEDULE_TOPIC_XXXX'))).toBe(ResponseCode.NO_PERMISSION);

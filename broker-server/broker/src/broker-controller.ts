@@ -253,6 +253,10 @@ export class BrokerController {
     this.registerProcessor(RequestCode.GET_CONSUMER_CONNECTION_LIST, (req) => a.getConsumerConnectionList(req));
     this.registerProcessor(RequestCode.GET_CONSUME_STATS, (req) => a.getConsumeStats(req));
     this.registerProcessor(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, (req) => a.queryTopicConsumeByWho(req));
+    this.registerProcessor(RequestCode.QUERY_TOPICS_BY_CONSUMER, (req) => a.queryTopicsByConsumer(req));
+    this.registerProcessor(RequestCode.GET_PRODUCER_CONNECTION_LIST, (req) => a.getProducerConnectionList(req));
+    this.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => a.callConsumer(req));
+    this.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (req) =>
       a.updateAndCreateSubscriptionGroup(req),
     );

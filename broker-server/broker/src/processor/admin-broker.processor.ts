@@ -1,23 +1,30 @@
 import {
   CreateTopicRequestHeader,
+  ConsumeMessageDirectlyResultRequestHeader,
   DeleteSubscriptionGroupRequestHeader,
   DeleteTopicRequestHeader,
   GetConsumeStatsRequestHeader,
   GetConsumerConnectionListRequestHeader,
   GetEarliestMsgStoretimeRequestHeader,
+  GetConsumerRunningInfoRequestHeader,
   GetMaxOffsetRequestHeader,
   GetMinOffsetRequestHeader,
+  GetProducerConnectionListRequestHeader,
   GetSubscriptionGroupConfigRequestHeader,
   GetTopicConfigRequestHeader,
   GetTopicStatsInfoRequestHeader,
   PermName,
   QueryTopicConsumeByWhoRequestHeader,
+  QueryTopicsByConsumerRequestHeader,
+  RequestCode,
   ResponseCode,
   SearchOffsetRequestHeader,
   TopicFilterType,
   decodeSubscriptionGroupConfig,
   encodeConsumeStats,
   encodeConsumerConnection,
+  encodeProducerConnection,
+  encodeTopicList,
   encodeSubscriptionGroupConfig,
   encodeTopicConfig,
   encodeTopicStatsTable,
@@ -41,6 +48,9 @@ import {
 } from '../config/broker-config';
 import { TopicConfigManager } from '../topic/topic-config-manager';
 import { successResponse } from './processor-util';
+
+/** Java `MQVersion.Version.V3_1_8_SNAPSHOT.ordinal()`: oldest client that answers GET_CONSUMER_RUNNING_INFO. */
+const V3_1_8_SNAPSHOT = 62;
 
 /** A response without a custom header: Java writes no `extFields` for these. */
 function bare(code: number, remark?: string, body?: Buffer): RemotingCommand {
@@ -240,6 +250,71 @@ export class AdminBrokerProcessor {
     }
     const stats: ConsumeStats = { offsetTable, consumeTps: 0 };
     return bare(ResponseCode.SUCCESS, undefined, encodeConsumeStats(stats));
+  }
+
+  getProducerConnectionList(request: RemotingCommand): RemotingCommand {
+    const header = GetProducerConnectionListRequestHeader.decode(request.extFields);
+    const channels = this.broker.producerManager.groupChannelTable.get(header.producerGroup);
+    if (!channels || channels.size === 0) {
+      return bare(ResponseCode.SYSTEM_ERROR, `the producer group[${header.producerGroup}] not exist`);
+    }
+    const body = encodeProducerConnection({
+      connectionSet: [...channels.values()].map((c) => ({
+        clientId: c.clientId,
+        clientAddr: c.channel.remoteAddr,
+        language: c.language,
+        version: c.version,
+      })),
+    });
+    return bare(ResponseCode.SUCCESS, undefined, body);
+  }
+
+  queryTopicsByConsumer(request: RemotingCommand): RemotingCommand {
+    const header = QueryTopicsByConsumerRequestHeader.decode(request.extFields);
+    const topics = [...this.broker.consumerOffsetManager.whichTopicByConsumer(header.group)];
+    return bare(
+      ResponseCode.SUCCESS,
+      undefined,
+      encodeTopicList({ topicList: topics, brokerAddr: this.broker.brokerAddr }),
+    );
+  }
+
+  /**
+   * GET_CONSUMER_RUNNING_INFO (307) and CONSUME_MESSAGE_DIRECTLY (309) from admin tools: forwarded to the named
+   * consumer's connection, and its answer returned as is (Java `AdminBrokerProcessor.callConsumer`).
+   */
+  async callConsumer(request: RemotingCommand): Promise<RemotingCommand> {
+    const broker = this.broker;
+    let group: string;
+    let clientId: string | undefined;
+    if (request.code === RequestCode.GET_CONSUMER_RUNNING_INFO) {
+      const header = GetConsumerRunningInfoRequestHeader.decode(request.extFields);
+      group = header.consumerGroup;
+      clientId = header.clientId;
+    } else {
+      const header = ConsumeMessageDirectlyResultRequestHeader.decode(request.extFields);
+      group = header.consumerGroup;
+      clientId = header.clientId;
+    }
+    const info = clientId ? broker.consumerManager.findChannel(group, clientId) : undefined;
+    if (!info) {
+      return bare(ResponseCode.SYSTEM_ERROR, `The Consumer <${clientId ?? ''}> not online`);
+    }
+    if (info.version < V3_1_8_SNAPSHOT) {
+      return bare(
+        ResponseCode.SYSTEM_ERROR,
+        `The Consumer <${info.clientId}> Version <${info.version}> too low to finish, please upgrade it to V3_1_8_SNAPSHOT`,
+      );
+    }
+    const forward = RemotingCommand.createRequest(request.code, { ...request.extFields }, request.body);
+    try {
+      return await broker.remotingServer.invoke(info.channel, forward, 5000);
+    } catch (err) {
+      return bare(
+        ResponseCode.SYSTEM_ERROR,
+        `invoke consumer <${info.clientId}> <${request.code}> Exception: ${(err as Error).message}`,
+      );
+    }
   }
 
   queryTopicConsumeByWho(request: RemotingCommand): RemotingCommand {
