@@ -193,6 +193,12 @@ describe('DefaultMQProducer against the embedded broker', () => {
       await waitFor(() => replier.assignment().length === 4, { timeoutMs: 5000 });
       const reply = await producer.request(new Message(topic, 'ping'), 8000);
       expect(reply.body.toString()).toBe('re:ping');
+      const viaCallback = await new Promise<MessageExt>((resolve, reject) =>
+        producer.request(new Message(topic, 'pong'), 8000, (err, r) => (err ? reject(err) : resolve(r!)), {
+          selector: (mqs) => mqs[0]!,
+        }),
+      );
+      expect(viaCallback.body.toString()).toBe('re:pong');
     } finally {
       stop = true;
       await loop;

@@ -87,7 +87,8 @@ export class RebalanceImpl {
           this.processQueueTable.delete(key);
           changed = true;
         }
-      } else if (pq.isPullExpired()) {
+      } else if (pq.dropped || pq.isPullExpired()) {
+        // Dropped earlier but assigned again (or idle too long): release it so it is re-created below.
         pq.dropped = true;
         if (await this.hooks.removeUnnecessaryMessageQueue(mq, pq)) {
           this.processQueueTable.delete(key);

@@ -247,7 +247,35 @@ export class DefaultMQProducer implements MQProducerInner {
    * Request-reply: sends `msg` and resolves with the reply a consumer sends back through
    * {@link DefaultMQProducer.sendReply} or any Java `MessageUtil.createReplyMessage` replier.
    */
-  async request(msg: Message, timeoutMs: number, opts: Omit<SendOptions, 'timeoutMs'> = {}): Promise<MessageExt> {
+  request(msg: Message, timeoutMs: number, opts?: Omit<SendOptions, 'timeoutMs'>): Promise<MessageExt>;
+  request(
+    msg: Message,
+    timeoutMs: number,
+    callback: (err: Error | null, reply?: MessageExt) => void,
+    opts?: Omit<SendOptions, 'timeoutMs'>,
+  ): void;
+  request(
+    msg: Message,
+    timeoutMs: number,
+    optsOrCallback?: Omit<SendOptions, 'timeoutMs'> | ((err: Error | null, reply?: MessageExt) => void),
+    maybeOpts?: Omit<SendOptions, 'timeoutMs'>,
+  ): Promise<MessageExt> | void {
+    if (typeof optsOrCallback === 'function') {
+      const callback = optsOrCallback;
+      void this.requestImpl(msg, timeoutMs, maybeOpts ?? {}).then(
+        (r) => callback(null, r),
+        (e: unknown) => callback(e instanceof Error ? e : new Error(String(e))),
+      );
+      return;
+    }
+    return this.requestImpl(msg, timeoutMs, optsOrCallback ?? {});
+  }
+
+  private async requestImpl(
+    msg: Message,
+    timeoutMs: number,
+    opts: Omit<SendOptions, 'timeoutMs'>,
+  ): Promise<MessageExt> {
     const client = this.clientInstance;
     const correlationId = randomUUID();
     msg.putProperty(MessageConst.CORRELATION_ID, correlationId);
