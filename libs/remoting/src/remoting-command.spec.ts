@@ -245,6 +245,22 @@ describe('RemotingCommand hostile input', () => {
     expect(() => RemotingCommand.decode(frameOf(0, Buffer.from('{"code":1,"language":99}')))).toThrow(/language/);
   });
 
+  it('keeps a __proto__ ext field as plain data', () => {
+    const text = '{"code":1,"extFields":{"__proto__":"x","a":"b"}}';
+    const hdr = Buffer.from(text);
+    const frame = Buffer.alloc(4 + hdr.length);
+    frame.writeInt32BE(hdr.length, 0);
+    hdr.copy(frame, 4);
+    const cmd = RemotingCommand.decode(frame);
+    expect(Object.getPrototypeOf(cmd.extFields)).toBe(Object.prototype);
+    expect(Object.keys(cmd.extFields!)).toEqual(['__proto__', 'a']);
+    const bin = RemotingCommand.decode(
+      Object.assign(cmd, { serializeType: SerializeType.ROCKETMQ }).encode().subarray(4),
+    );
+    expect(Object.keys(bin.extFields!)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(bin.extFields)).toBe(Object.prototype);
+  });
+
   it('rejects a truncated frame', () => {
     expect(() => RemotingCommand.decode(Buffer.alloc(2))).toThrow(RemotingCommandError);
   });

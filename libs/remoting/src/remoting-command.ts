@@ -289,6 +289,13 @@ function jsonText(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
+/** Sets an own property, so a peer's `__proto__` key stays plain data. */
+function setField(target: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 function intText(n: number): string {
   return Number.isInteger(n) ? String(n) : String(Math.trunc(n) || 0);
 }
@@ -344,9 +351,9 @@ function decodeJsonHeader(frame: Buffer, start: number, hlen: number): RemotingC
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(ext as Record<string, unknown>)) {
       if (value === undefined || value === null) continue;
-      if (typeof value === 'string') out[key] = value;
+      if (typeof value === 'string') setField(out, key, value);
       else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-        out[key] = String(value);
+        setField(out, key, String(value));
       } else throw new RemotingCommandError(`Ext field "${key}" is not a scalar`);
     }
     cmd.extFields = out;
@@ -398,7 +405,7 @@ function decodeBinaryHeader(frame: Buffer, start: number, hlen: number): Remotin
       const value = readUtf8(frame, pos, valLen);
       pos += valLen;
       // Java decodes zero-length keys/values as null; a null key or value is simply absent here.
-      if (keyLen > 0 && valLen > 0) ext[key] = value;
+      if (keyLen > 0 && valLen > 0) setField(ext, key, value);
     }
     cmd.extFields = ext;
   }
