@@ -202,6 +202,12 @@ export class PullMessageProcessor {
       );
     }
 
+    if (response.code === ResponseCode.PULL_OFFSET_MOVED) {
+      // Java 5.x logs the correction (4.9.x also wrote an OFFSET_MOVED_EVENT message, which nothing consumes).
+      broker.logger.warn(
+        `PULL_OFFSET_MOVED:correction offset. topic=${header.topic}, groupId=${header.consumerGroup}, requestOffset=${header.queueOffset}, newOffset=${result.nextBeginOffset}`,
+      );
+    }
     if (response.code === ResponseCode.PULL_NOT_FOUND && brokerAllowSuspend && suspendFlag) {
       const pollingTimeMills = cfg.longPollingEnable ? suspendTimeoutMillis : cfg.shortPollingTimeMills;
       broker.pullRequestHoldService.suspendPullRequest(header.topic, header.queueId, {
