@@ -12,6 +12,7 @@ import {
   decodeMessageRecord,
   encodeMessageProperties,
   encodeMessageRecord,
+  javaStringHashCode,
   MessageConst,
   MessageExt,
   MessageExtBrokerInner,
@@ -22,7 +23,7 @@ import {
 } from '@rocketnest/common';
 import type { MessageRecordSource } from '@rocketnest/common';
 import { CommitLog } from './commitlog/commit-log';
-import { checkRecord, readStoreTimestamp, STORE_TIMESTAMP_HEADER_BYTES } from './commitlog/record-check';
+import { checkRecord, readInt64, readStoreTimestamp, STORE_TIMESTAMP_HEADER_BYTES } from './commitlog/record-check';
 import type { DispatchRequest, RecordCheckOptions } from './commitlog/record-check';
 import { IndexService } from './index/index-service';
 import { parseStoreDelayLevels, resolveMessageStoreConfig } from './message-store-config';
@@ -42,10 +43,23 @@ import type {
 import { offsetMessageId } from './util/java-hash';
 import { ServiceLoop } from './util/service-loop';
 
+// Bound once: SWC's CommonJS re-exports are getters, too slow to go through per message.
+const SYS = { ...MessageSysFlag };
+const MAGIC = { ...MessageMagicCode };
+const PROP = { ...MessageConst };
+const SCHEDULE_TOPIC = SystemTopic.SCHEDULE_TOPIC;
+const crc32Body = bodyCrc32;
+const measureRecord = measureMessageRecord;
+const encodeRecord = encodeMessageRecord;
+const encodeProperties = encodeMessageProperties;
+const tagsHash = javaStringHashCode;
+
 /** Lifecycle of the store (house style `ServiceState`). */
 export type StoreState = 'CREATE_JUST' | 'LOADED' | 'RUNNING' | 'SHUTDOWN_ALREADY' | 'START_FAILED';
 
 const BLANK_CQ_SIZE = 0x7fffffff;
+/** Widest commit log range one pull reads at once to collect records of one queue. */
+const READ_AHEAD_SPAN_BYTES = 512 * 1024;
 const MAX_TOPIC_LENGTH = 127;
 
 export interface StoreLogger {
@@ -265,7 +279,7 @@ export class DefaultMessageStore {
       const f = files[i]!;
       const head = await f.read(0, STORE_TIMESTAMP_HEADER_BYTES);
       if (head.length < STORE_TIMESTAMP_HEADER_BYTES) continue;
-      if (head.readInt32BE(4) !== MessageMagicCode.V1) continue;
+      if (head.readInt32BE(4) !== MAGIC.V1) continue;
       const ts = readStoreTimestamp(head);
       if (ts !== 0 && ts <= safe) return f.fileFromOffset;
     }
@@ -450,19 +464,19 @@ export class DefaultMessageStore {
    */
   async putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
     const t0 = performance.now();
-    let propertiesString = msg.propertiesString || encodeMessageProperties(msg.properties);
-    const tranType = msg.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
-    if (tranType === MessageSysFlag.TRANSACTION_NOT_TYPE || tranType === MessageSysFlag.TRANSACTION_COMMIT_TYPE) {
-      const levelText = msg.getProperty(MessageConst.DELAY);
+    let propertiesString = msg.propertiesString || encodeProperties(msg.properties);
+    const tranType = msg.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE;
+    if (tranType === SYS.TRANSACTION_NOT_TYPE || tranType === SYS.TRANSACTION_COMMIT_TYPE) {
+      const levelText = msg.getProperty(PROP.DELAY);
       const level = levelText === undefined ? 0 : parseInt(levelText, 10);
-      if (level > 0 && msg.topic !== SystemTopic.SCHEDULE_TOPIC) {
+      if (level > 0 && msg.topic !== SCHEDULE_TOPIC) {
         const clamped = Math.min(level, this.maxDelayLevel);
-        if (clamped !== level) msg.putProperty(MessageConst.DELAY, String(clamped));
-        msg.putProperty(MessageConst.REAL_TOPIC, msg.topic);
-        msg.putProperty(MessageConst.REAL_QID, String(msg.queueId));
-        msg.topic = SystemTopic.SCHEDULE_TOPIC;
+        if (clamped !== level) msg.putProperty(PROP.DELAY, String(clamped));
+        msg.putProperty(PROP.REAL_TOPIC, msg.topic);
+        msg.putProperty(PROP.REAL_QID, String(msg.queueId));
+        msg.topic = SCHEDULE_TOPIC;
         msg.queueId = clamped - 1;
-        propertiesString = encodeMessageProperties(msg.properties);
+        propertiesString = encodeProperties(msg.properties);
       }
     }
     msg.propertiesString = propertiesString;
@@ -471,15 +485,15 @@ export class DefaultMessageStore {
     const storeHost = this.config.brokerHost ?? msg.storeHost;
     msg.storeHost = storeHost;
     msg.storeTimestamp = Date.now();
-    msg.bodyCRC = bodyCrc32(msg.body);
+    msg.bodyCRC = crc32Body(msg.body);
     const queueKey = `${msg.topic}-${msg.queueId}`;
     const transactional =
-      tranType === MessageSysFlag.TRANSACTION_PREPARED_TYPE || tranType === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+      tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
     const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
     msg.queueOffset = queueOffset;
     let layout;
     try {
-      layout = measureMessageRecord(msg);
+      layout = measureRecord(msg);
     } catch (err) {
       return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: errText(err) }, t0);
     }
@@ -498,7 +512,7 @@ export class DefaultMessageStore {
       size,
       encode: (phy) => {
         msg.commitLogOffset = phy;
-        return encodeMessageRecord(msg, undefined, 0, layout);
+        return encodeRecord(msg, undefined, 0, layout);
       },
       describe: (phy) => ({
         wroteOffset: phy,
@@ -513,6 +527,7 @@ export class DefaultMessageStore {
       queueOffsetsUsed: transactional ? 0 : 1,
       storeTimestamp,
       needFlush: msg.waitStoreMsgOK,
+      dispatch: (phy) => this.dispatchRequestOf(msg, phy, size),
     });
     return this.countPut(this.afterPut(result), t0, size);
   }
@@ -526,7 +541,7 @@ export class DefaultMessageStore {
     const batchProps = batch.propertiesString ?? '';
     const refusal = this.refusePut(batch.topic, 0);
     if (refusal) return this.countPut(refusal, t0);
-    if ((batch.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) !== MessageSysFlag.TRANSACTION_NOT_TYPE) {
+    if ((batch.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE) !== SYS.TRANSACTION_NOT_TYPE) {
       return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: 'a batch cannot be a transaction message' }, t0);
     }
     let inner: { body: Buffer; flag: number; properties: string }[];
@@ -561,7 +576,7 @@ export class DefaultMessageStore {
         storeHost,
         reconsumeTimes: batch.reconsumeTimes ?? 0,
         preparedTransactionOffset: 0,
-        bodyCRC: bodyCrc32(m.body),
+        bodyCRC: crc32Body(m.body),
       };
       if (Buffer.byteLength(propertiesString) > 32767) {
         return this.countPut(
@@ -571,7 +586,7 @@ export class DefaultMessageStore {
       }
       let layout;
       try {
-        layout = measureMessageRecord(src);
+        layout = measureRecord(src);
       } catch (err) {
         return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: errText(err) }, t0);
       }
@@ -592,7 +607,7 @@ export class DefaultMessageStore {
         let pos = 0;
         for (const r of records) {
           r.src.commitLogOffset = phy + pos;
-          encodeMessageRecord(r.src, buf, pos, r.layout);
+          encodeRecord(r.src, buf, pos, r.layout);
           ids.push(offsetMessageId(storeHost, phy + pos));
           pos += r.layout.totalSize;
         }
@@ -613,6 +628,36 @@ export class DefaultMessageStore {
       needFlush: batch.waitStoreMsgOK !== false,
     });
     return this.countPut(this.afterPut(result), t0, total);
+  }
+
+  /** What `checkRecord` would parse back from the record of `msg` (built at put time, see CommitLog.append). */
+  private dispatchRequestOf(msg: MessageExtBrokerInner, phy: number, size: number): DispatchRequest {
+    const props = msg.properties;
+    let tagsCode = 0;
+    const tags = props[PROP.TAGS];
+    if (tags !== undefined && tags.length > 0) tagsCode = tagsHash(tags);
+    if (msg.topic === SCHEDULE_TOPIC) {
+      const level = props[PROP.DELAY];
+      if (level !== undefined) {
+        let delayLevel = parseInt(level, 10);
+        if (delayLevel > this.maxDelayLevel) delayLevel = this.maxDelayLevel;
+        if (delayLevel > 0) tagsCode = msg.storeTimestamp + (this.delayLevelTable.get(delayLevel) ?? 1000);
+      }
+    }
+    return {
+      topic: msg.topic,
+      queueId: msg.queueId,
+      commitLogOffset: phy,
+      msgSize: size,
+      tagsCode,
+      storeTimestamp: msg.storeTimestamp,
+      consumeQueueOffset: msg.queueOffset,
+      keys: props[PROP.KEYS],
+      uniqKey: props[PROP.UNIQ_KEY],
+      sysFlag: msg.sysFlag,
+      preparedTransactionOffset: msg.preparedTransactionOffset,
+      properties: props,
+    };
   }
 
   private afterPut(result: PutMessageResult): PutMessageResult {
@@ -660,7 +705,10 @@ export class DefaultMessageStore {
       });
   }
 
-  /** Dispatches records from `reputFromOffset` up to the written end of the commit log. */
+  /**
+   * Dispatches records from `reputFromOffset` up to the written end of the commit log. Each round gathers up to
+   * `dispatchReadChunkSize` bytes of records (several write batches) so each consume queue gets one write per round.
+   */
   private async dispatchUntilCaughtUp(): Promise<void> {
     if (this.dispatching && this.state === 'SHUTDOWN_ALREADY') await this.dispatching.catch(() => undefined);
     const cl = this.commitLog;
@@ -668,48 +716,61 @@ export class DefaultMessageStore {
     const chunk = Math.max(this.config.dispatchReadChunkSize, this.config.maxMessageSize + 1024);
     while (this.reputFromOffset < cl.writtenOffset) {
       if (this.reputFromOffset < cl.getMinOffset()) this.reputFromOffset = cl.getMinOffset();
-      const start = this.reputFromOffset;
-      const buf = await cl.readForDispatch(start, chunk);
-      if (!buf || buf.length === 0) break;
-      const segStart = start - (start % segSize);
-      const requests: DispatchRequest[] = [];
-      let p = 0;
-      let next = start;
-      while (p < buf.length) {
-        const at = start + p;
-        const r = checkRecord(buf, p, this.checkOptions(segStart + segSize - at, true));
-        if (r.kind === 'message') {
-          requests.push(r.request);
-          p += r.size;
-          next = start + p;
-        } else if (r.kind === 'blank') {
-          next = segStart + segSize;
-          break;
-        } else if (r.kind === 'partial') {
-          break;
-        } else {
-          // Written data that does not parse: skip to the next segment rather than stall every consumer.
-          this.logger.error(
-            `dispatch: bad record at ${at} (${r.kind === 'corrupt' ? r.reason : 'end'}); skipping segment`,
-          );
-          next = segStart + segSize;
-          break;
-        }
+      const roundStart = this.reputFromOffset;
+      let pos = roundStart;
+      const all: DispatchRequest[] = [];
+      while (pos < cl.writtenOffset && pos - roundStart < chunk && all.length < 16384) {
+        const next = await this.parseForDispatch(pos, chunk, segSize, all);
+        if (next === pos) break;
+        pos = next;
       }
-      if (requests.length > 0) await this.doDispatch(requests);
-      if (next === start) break;
-      this.reputFromOffset = next;
-      const last = requests[requests.length - 1];
+      if (all.length > 0) await this.doDispatch(all);
+      if (pos === roundStart) break;
+      this.reputFromOffset = pos;
+      const last = all[all.length - 1];
       if (last) this.dispatchedStoreTimestamp = last.storeTimestamp;
     }
+  }
+
+  /** Reads and parses records from `start` into `out`; returns where the next read starts (`start` = no progress). */
+  private async parseForDispatch(start: number, chunk: number, segSize: number, out: DispatchRequest[]): Promise<number> {
+    const read = await this.commitLog.readForDispatch(start, chunk);
+    if (!read || read.buf.length === 0) return start;
+    const buf = read.buf;
+    if (read.requests) {
+      // Records written by this process: their dispatch info came with the write.
+      for (const r of read.requests) out.push(r);
+      return start + buf.length;
+    }
+    const segStart = start - (start % segSize);
+    let p = 0;
+    let next = start;
+    while (p < buf.length) {
+      const at = start + p;
+      const r = checkRecord(buf, p, this.checkOptions(segStart + segSize - at, true));
+      if (r.kind === 'message') {
+        out.push(r.request);
+        p += r.size;
+        next = start + p;
+      } else if (r.kind === 'blank') {
+        return segStart + segSize;
+      } else if (r.kind === 'partial') {
+        break;
+      } else {
+        // Written data that does not parse: skip to the next segment rather than stall every consumer.
+        this.logger.error(`dispatch: bad record at ${at} (${r.kind === 'corrupt' ? r.reason : 'end'}); skipping segment`);
+        return segStart + segSize;
+      }
+    }
+    return next;
   }
 
   /** Builds consume queue entries (one write per queue) and index entries, then fires the arrival callback. */
   private async doDispatch(requests: DispatchRequest[]): Promise<void> {
     const perQueue = new Map<ConsumeQueue, DispatchRequest[]>();
     for (const req of requests) {
-      const tranType = req.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
-      if (tranType !== MessageSysFlag.TRANSACTION_NOT_TYPE && tranType !== MessageSysFlag.TRANSACTION_COMMIT_TYPE)
+      const tranType = req.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE;
+      if (tranType !== SYS.TRANSACTION_NOT_TYPE && tranType !== SYS.TRANSACTION_COMMIT_TYPE)
         continue;
       const cq = this.findOrCreateConsumeQueue(req.topic, req.queueId);
       if (req.commitLogOffset + req.msgSize <= cq.maxPhysicOffset) continue;
@@ -903,7 +964,7 @@ export class DefaultMessageStore {
   async cleanExpiredConsumerQueue(): Promise<void> {
     const minPhy = this.commitLog.getMinOffset();
     for (const [topic, queues] of this.consumeQueueTable) {
-      if (topic === SystemTopic.SCHEDULE_TOPIC) continue;
+      if (topic === SCHEDULE_TOPIC) continue;
       for (const [queueId, cq] of queues) {
         if (cq.maxPhysicOffset !== -1 && cq.maxPhysicOffset <= minPhy) {
           await cq.destroy();
@@ -1047,13 +1108,13 @@ export class DefaultMessageStore {
     let nextPhyFileStartOffset = Number.MIN_SAFE_INTEGER;
     const count = entries.length / CQ_STORE_UNIT_SIZE;
     // Read-ahead: one pread covers a run of records that lie back to back in the commit log.
-    let ahead: { offset: number; buf: Buffer } | undefined;
+    let ahead: { offset: number; buf: Buffer; sparse: boolean } | undefined;
     let i = 0;
     for (; i < count; i++) {
       const e = i * CQ_STORE_UNIT_SIZE;
-      const offsetPy = Number(entries.readBigInt64BE(e));
+      const offsetPy = readInt64(entries, e);
       const sizePy = entries.readInt32BE(e + 8);
-      const tagsCode = Number(entries.readBigInt64BE(e + 12));
+      const tagsCode = readInt64(entries, e + 12);
       if (nextPhyFileStartOffset !== Number.MIN_SAFE_INTEGER && offsetPy < nextPhyFileStartOffset) continue;
       if (
         result.messageCount > 0 &&
@@ -1069,20 +1130,28 @@ export class DefaultMessageStore {
       let record: Buffer | undefined;
       if (ahead && offsetPy >= ahead.offset && offsetPy + sizePy <= ahead.offset + ahead.buf.length) {
         record = ahead.buf.subarray(offsetPy - ahead.offset, offsetPy - ahead.offset + sizePy);
+        // Do not let a few small records pin a large read buffer.
+        if (ahead.sparse) record = Buffer.from(record);
       } else {
+        // Span the records this pull will still take (other queues' records may sit between them: reading past
+        // them from the page cache costs less than one read per record).
         let runEnd = offsetPy + sizePy;
+        let used = sizePy;
         const budget = Math.max(maxTotalMsgSize - result.bufferTotalSize, sizePy);
-        for (let j = i + 1; j < count && j - i < maxMsgNums - result.messageCount; j++) {
-          const o = Number(entries.readBigInt64BE(j * CQ_STORE_UNIT_SIZE));
-          const s = entries.readInt32BE(j * CQ_STORE_UNIT_SIZE + 8);
-          if (o !== runEnd || s <= 0 || s === BLANK_CQ_SIZE || runEnd + s - offsetPy > budget) break;
+        for (let j = i + 1, taken = 1; j < count && taken < maxMsgNums - result.messageCount; j++) {
+          const o = readInt64(entries, j * CQ_STORE_UNIT_SIZE);
+          const sz = entries.readInt32BE(j * CQ_STORE_UNIT_SIZE + 8);
+          if (sz <= 0 || sz === BLANK_CQ_SIZE || o < runEnd) break;
+          if (used + sz > budget || o + sz - offsetPy > READ_AHEAD_SPAN_BYTES) break;
           if (Math.floor(o / cl.segmentSize) !== Math.floor(offsetPy / cl.segmentSize)) break;
-          runEnd += s;
+          runEnd = o + sz;
+          used += sz;
+          taken++;
         }
         const buf = await cl.getData(offsetPy, runEnd - offsetPy);
         if (buf) {
-          ahead = { offset: offsetPy, buf };
-          record = buf.subarray(0, sizePy);
+          ahead = { offset: offsetPy, buf, sparse: buf.length > 2 * used };
+          record = ahead.sparse ? Buffer.from(buf.subarray(0, sizePy)) : buf.subarray(0, sizePy);
         } else if (runEnd > offsetPy + sizePy) {
           record = await cl.getData(offsetPy, sizePy);
         }
@@ -1178,7 +1247,7 @@ export class DefaultMessageStore {
       if (!head) return null;
       len = head.readInt32BE(0);
       const magic = head.readInt32BE(4);
-      if (magic !== MessageMagicCode.V1 && magic !== MessageMagicCode.V2) return null;
+      if (magic !== MAGIC.V1 && magic !== MAGIC.V2) return null;
       if (len <= 0 || len > this.config.maxMessageSize + 64 * 1024) return null;
     }
     const buf = await this.commitLog.getData(commitLogOffset, len);
@@ -1286,7 +1355,7 @@ export class DefaultMessageStore {
 function isWholeRecord(buf: Buffer, size: number): boolean {
   if (buf.length < 8 || buf.length !== size) return false;
   const magic = buf.readInt32BE(4);
-  return buf.readInt32BE(0) === size && (magic === MessageMagicCode.V1 || magic === MessageMagicCode.V2);
+  return buf.readInt32BE(0) === size && (magic === MAGIC.V1 || magic === MAGIC.V2);
 }
 
 /**

@@ -64,7 +64,7 @@ export interface MessageStoreConfig {
   maxPendingWriteBytes: number;
   /** Capacity of one coalesced write buffer. Default 1 MiB. */
   writeBufferSize: number;
-  /** Bytes of recently written commit log kept in memory for the dispatcher and tailing reads. Default 16 MiB. */
+  /** Bytes of recently written commit log kept in memory for the dispatcher and tailing reads. Default 8 MiB. */
   recentWriteCacheBytes: number;
   /** Largest commit log read of the dispatcher. Default 4 MiB. */
   dispatchReadChunkSize: number;
@@ -109,7 +109,7 @@ export function resolveMessageStoreConfig(
     osPageCacheBusyTimeOutMills: 1000,
     maxPendingWriteBytes: 64 * 1024 * 1024,
     writeBufferSize: 1024 * 1024,
-    recentWriteCacheBytes: 16 * 1024 * 1024,
+    recentWriteCacheBytes: 8 * 1024 * 1024,
     dispatchReadChunkSize: 4 * 1024 * 1024,
     maxFilterMessageCount: 800,
     warmMappedFileEnable: true,

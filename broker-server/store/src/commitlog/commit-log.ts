@@ -17,15 +17,30 @@ import type { MessageStoreConfig } from '../message-store-config';
 import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 import type { MappedFile } from '../mapped-file/mapped-file';
 import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '../store-types';
+import type { DispatchRequest } from './record-check';
+
+/** A slice of recently written commit log, with the dispatch info of its records when known. */
+export interface RecentChunk {
+  offset: number;
+  buf: Buffer;
+  requests: DispatchRequest[] | undefined;
+}
 
 const END_FILE_MIN_BLANK_LENGTH = 8;
+// Bound once: SWC's CommonJS re-exports are getters, too slow to call per record.
+const BLANK_MAGIC = MessageMagicCode.BLANK;
+/** fdatasync calls allowed in flight at once: concurrent syncs of one file complete together (kernel coalescing). */
+const MAX_CONCURRENT_FLUSHES = 4;
 
 interface WriteGroup {
   startOffset: number;
   chunks: Buffer[];
+  /** Dispatch info of every record in the group, built at put time; undefined when some record lacks it. */
+  requests: DispatchRequest[] | undefined;
   bytes: number;
   /** Ends with a BLANK record: the segment is full after it. */
   sealed: boolean;
+  blankBytes: number;
   maxStoreTimestamp: number;
 }
 
@@ -53,6 +68,8 @@ export interface RecordAppend {
   queueOffsetsUsed: number;
   storeTimestamp: number;
   needFlush: boolean;
+  /** What the dispatcher needs, given the physical offset (saves re-parsing the record just written). */
+  dispatch?: (phyOffset: number) => DispatchRequest;
 }
 
 export interface CommitLogStats {
@@ -81,9 +98,11 @@ export class CommitLog {
   private pendingBytes = 0;
   private writing = false;
   private flushQueue: PutWaiter[] = [];
-  private flushing = false;
   private flushTimer: NodeJS.Timeout | undefined;
-  private recent: { offset: number; buf: Buffer }[] = [];
+  private recent: RecentChunk[] = [];
+  private flushesInFlight = 0;
+  /** Highest offset an in-flight or finished group-commit sync covers. */
+  private flushRequestedTo = 0;
   private recentBytes = 0;
   private idleWaiters: (() => void)[] = [];
   /** Called after each write with the new written offset (wakes the dispatcher). */
@@ -143,9 +162,10 @@ export class CommitLog {
     if (append.size + END_FILE_MIN_BLANK_LENGTH > maxBlank) {
       const blank = Buffer.allocUnsafe(END_FILE_MIN_BLANK_LENGTH);
       blank.writeInt32BE(maxBlank, 0);
-      blank.writeInt32BE(MessageMagicCode.BLANK, 4);
+      blank.writeInt32BE(BLANK_MAGIC, 4);
       const g = this.openGroup(offset);
       g.chunks.push(blank);
+      g.blankBytes = END_FILE_MIN_BLANK_LENGTH;
       g.bytes += END_FILE_MIN_BLANK_LENGTH;
       g.sealed = true;
       this.pendingBytes += END_FILE_MIN_BLANK_LENGTH;
@@ -155,6 +175,10 @@ export class CommitLog {
     const bytes = append.encode(offset);
     const g = this.openGroup(offset);
     g.chunks.push(bytes);
+    if (g.requests) {
+      if (append.dispatch) g.requests.push(append.dispatch(offset));
+      else g.requests = undefined;
+    }
     g.bytes += bytes.length;
     if (append.storeTimestamp > g.maxStoreTimestamp) g.maxStoreTimestamp = append.storeTimestamp;
     this.pendingBytes += bytes.length;
@@ -183,7 +207,15 @@ export class CommitLog {
   private openGroup(offset: number): WriteGroup {
     const last = this.groups[this.groups.length - 1];
     if (last && !last.sealed && last.startOffset + last.bytes === offset) return last;
-    const g: WriteGroup = { startOffset: offset, chunks: [], bytes: 0, sealed: false, maxStoreTimestamp: 0 };
+    const g: WriteGroup = {
+      startOffset: offset,
+      chunks: [],
+      requests: [],
+      bytes: 0,
+      sealed: false,
+      blankBytes: 0,
+      maxStoreTimestamp: 0,
+    };
     this.groups.push(g);
     return g;
   }
@@ -219,7 +251,7 @@ export class CommitLog {
           this.stats.writtenBytes += g.bytes;
           mf.wrotePosition = g.sealed ? segSize : pos + g.bytes;
           this.pendingBytes -= g.bytes;
-          this.addRecent(g.startOffset, g.sealed ? buf.subarray(0, g.bytes - END_FILE_MIN_BLANK_LENGTH) : buf);
+          this.addRecent(g.startOffset, buf.subarray(0, g.bytes - g.blankBytes), g.requests);
           this.writtenOffset = g.sealed ? segStart + segSize : g.startOffset + g.bytes;
           if (g.maxStoreTimestamp > this.writtenStoreTimestamp) this.writtenStoreTimestamp = g.maxStoreTimestamp;
           this.completeWritten();
@@ -249,13 +281,13 @@ export class CommitLog {
     }
     if (i > 0) waiters.splice(0, i);
     if (this.flushQueue.length > 0) {
-      if (!this.flushing) void this.groupCommitLoop();
+      this.startGroupCommits();
       this.armFlushTimer();
     }
   }
 
   /**
-   * A write failed: every put not yet on file fails with `status`, the log rewinds to the written offset (bytes past
+   * A put is failed: every put not yet on file fails with `status`, the log rewinds to the written offset (bytes past
    * it are zeroed) and queue offsets handed to the failed puts are given back.
    */
   private async failPipeline(status: PutMessageStatus, err: unknown): Promise<void> {
@@ -280,33 +312,62 @@ export class CommitLog {
     }
   }
 
-  /** SYNC_FLUSH group commit: one fdatasync covers every record written before it. */
-  private async groupCommitLoop(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.flushQueue.length > 0) {
-        const target = this.writtenOffset;
-        try {
-          await this.flushTo(target);
-        } catch {
-          // Leave the waiters to the timeout: the put is not known to be durable.
-          await new Promise<void>((r) => setTimeout(r, 10));
-          continue;
-        }
-        let i = 0;
-        while (i < this.flushQueue.length && this.flushQueue[i]!.endOffset <= this.flushedOffset) {
-          const w = this.flushQueue[i]!;
-          w.resolve(w.result);
-          i++;
-        }
-        if (i > 0) this.flushQueue.splice(0, i);
-      }
-    } finally {
-      this.flushing = false;
-      if (this.flushQueue.length === 0 && this.flushTimer) {
-        clearTimeout(this.flushTimer);
-        this.flushTimer = undefined;
-      }
+  /**
+   * SYNC_FLUSH group commit: a sync started after a record was written makes it durable, so one fdatasync serves every
+   * put written before it. Up to MAX_CONCURRENT_FLUSHES syncs run at once: a new batch does not wait for the previous
+   * sync to finish, and the kernel completes concurrent syncs of one file together.
+   */
+  private startGroupCommits(): void {
+    while (
+      this.flushQueue.length > 0 &&
+      this.flushesInFlight < MAX_CONCURRENT_FLUSHES &&
+      this.writtenOffset > this.flushRequestedTo
+    ) {
+      const target = this.writtenOffset;
+      const from = Math.max(this.flushedOffset, this.flushRequestedTo);
+      this.flushRequestedTo = target;
+      this.flushesInFlight++;
+      this.syncRange(from, target).then(
+        () => {
+          this.flushesInFlight--;
+          this.stats.flushes++;
+          this.markFlushed(target);
+          this.startGroupCommits();
+        },
+        () => {
+          // Not known durable: let a later sync (or the timeout) decide.
+          this.flushesInFlight--;
+          if (this.flushRequestedTo === target) this.flushRequestedTo = this.flushedOffset;
+          setTimeout(() => this.startGroupCommits(), 10).unref();
+        },
+      );
+    }
+  }
+
+  private markFlushed(target: number): void {
+    if (target > this.flushedOffset) {
+      this.flushedOffset = target;
+      if (this.writtenStoreTimestamp > this.flushedStoreTimestamp) this.flushedStoreTimestamp = this.writtenStoreTimestamp;
+    }
+    let i = 0;
+    while (i < this.flushQueue.length && this.flushQueue[i]!.endOffset <= this.flushedOffset) {
+      const w = this.flushQueue[i]!;
+      w.resolve(w.result);
+      i++;
+    }
+    if (i > 0) this.flushQueue.splice(0, i);
+    if (this.flushQueue.length === 0 && this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+  }
+
+  /** fdatasync of every segment holding bytes in `[from, to)`. */
+  private async syncRange(from: number, to: number): Promise<void> {
+    for (const f of this.mfq.files) {
+      if (f.fileFromOffset >= to) break;
+      if (f.fileFromOffset + f.fileSize <= from) continue;
+      await this.syncFile(f);
     }
   }
 
@@ -327,20 +388,12 @@ export class CommitLog {
     }, delay + 1);
   }
 
-  /** fdatasync every segment holding data below `target`. */
+  /** fdatasync every segment holding data below `target` (periodic flush, shutdown). */
   async flushTo(target: number): Promise<void> {
     if (target <= this.flushedOffset) return;
-    const ts = this.writtenStoreTimestamp;
-    for (const f of this.mfq.files) {
-      if (f.fileFromOffset >= target) break;
-      if (f.fileFromOffset + f.fileSize <= this.flushedOffset) continue;
-      if (f.wrotePosition > f.flushedPosition) await this.syncFile(f);
-    }
+    await this.syncRange(this.flushedOffset, target);
     this.stats.flushes++;
-    if (target > this.flushedOffset) {
-      this.flushedOffset = target;
-      this.flushedStoreTimestamp = Math.max(this.flushedStoreTimestamp, ts);
-    }
+    this.markFlushed(target);
   }
 
   /** The fdatasync of one segment (a seam for tests that need a slow disk). */
@@ -356,9 +409,9 @@ export class CommitLog {
     await this.flushTo(this.writtenOffset);
   }
 
-  private addRecent(offset: number, buf: Buffer): void {
+  private addRecent(offset: number, buf: Buffer, requests: DispatchRequest[] | undefined): void {
     if (buf.length === 0 || this.config.recentWriteCacheBytes <= 0) return;
-    this.recent.push({ offset, buf });
+    this.recent.push({ offset, buf, requests });
     this.recentBytes += buf.length;
     while (this.recentBytes > this.config.recentWriteCacheBytes && this.recent.length > 1) {
       const old = this.recent.shift()!;
@@ -366,7 +419,7 @@ export class CommitLog {
     }
   }
 
-  private findRecent(offset: number): { offset: number; buf: Buffer } | undefined {
+  private findRecent(offset: number): RecentChunk | undefined {
     const r = this.recent;
     if (r.length === 0 || offset < r[0]!.offset) return undefined;
     // Newest first: tailing readers and the dispatcher ask for recent data.
@@ -403,20 +456,21 @@ export class CommitLog {
    * Up to `maxLen` bytes from `offset` for the dispatcher, never crossing a segment end or the written offset
    * (served from the recent-write cache when possible).
    */
-  async readForDispatch(offset: number, maxLen: number): Promise<Buffer | undefined> {
+  async readForDispatch(offset: number, maxLen: number): Promise<RecentChunk | undefined> {
     const limit = this.writtenOffset;
     if (offset >= limit) return undefined;
     const hit = this.findRecent(offset);
     if (hit) {
       const end = Math.min(hit.offset + hit.buf.length, limit, offset + maxLen);
-      return hit.buf.subarray(offset - hit.offset, end - hit.offset);
+      const whole = offset === hit.offset && end === hit.offset + hit.buf.length;
+      return { offset, buf: hit.buf.subarray(offset - hit.offset, end - hit.offset), requests: whole ? hit.requests : undefined };
     }
     const mf = this.mfq.findMappedFileByOffset(offset);
     if (!mf) return undefined;
     const pos = offset - mf.fileFromOffset;
     const len = Math.min(maxLen, mf.fileSize - pos, limit - offset);
     if (len <= 0) return undefined;
-    return mf.read(pos, len);
+    return { offset, buf: await mf.read(pos, len), requests: undefined };
   }
 
   /** Start of the segment after the one holding `offset` (Java `rollNextFile`). */

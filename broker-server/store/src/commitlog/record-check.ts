@@ -20,6 +20,20 @@ import {
   SystemTopic,
 } from '@rocketnest/common';
 
+// Bound once: SWC's CommonJS re-exports are getters, too slow to go through per record.
+const MAGIC_V1 = MessageMagicCode.V1;
+const MAGIC_V2 = MessageMagicCode.V2;
+const MAGIC_BLANK = MessageMagicCode.BLANK;
+const BORNHOST_V6 = MessageSysFlag.BORNHOST_V6_FLAG;
+const STOREHOST_V6 = MessageSysFlag.STOREHOSTADDRESS_V6_FLAG;
+const TAGS = MessageConst.TAGS;
+const DELAY = MessageConst.DELAY;
+const KEYS = MessageConst.KEYS;
+const UNIQ_KEY = MessageConst.UNIQ_KEY;
+const SCHEDULE_TOPIC = SystemTopic.SCHEDULE_TOPIC;
+const decodeProperties = decodeMessageProperties;
+const tagsHash = javaStringHashCode;
+
 export interface DispatchRequest {
   topic: string;
   queueId: number;
@@ -66,12 +80,12 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
   if (avail < 8) return avail <= 0 ? { kind: 'end' } : { kind: 'partial', size: 8 };
   const totalSize = buf.readInt32BE(pos);
   const magic = buf.readInt32BE(pos + 4);
-  if (magic === MessageMagicCode.BLANK) {
+  if (magic === MAGIC_BLANK) {
     if (totalSize < 8 || totalSize > opts.segmentRemaining)
       return { kind: 'corrupt', reason: `blank size ${totalSize}` };
     return { kind: 'blank', size: totalSize };
   }
-  if (magic !== MessageMagicCode.V1 && magic !== MessageMagicCode.V2) {
+  if (magic !== MAGIC_V1 && magic !== MAGIC_V2) {
     return totalSize === 0 && magic === 0 ? { kind: 'end' } : { kind: 'corrupt', reason: `magic ${magic}` };
   }
   if (totalSize < MIN_RECORD_SIZE || totalSize > opts.segmentRemaining || totalSize > opts.maxMessageSize + 64 * 1024) {
@@ -81,18 +95,18 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
   const end = pos + totalSize;
   const bodyCrc = buf.readInt32BE(pos + 8);
   const queueId = buf.readInt32BE(pos + 12);
-  const queueOffset = Number(buf.readBigInt64BE(pos + 20));
-  const physicalOffset = Number(buf.readBigInt64BE(pos + 28));
+  const queueOffset = readInt64(buf, pos + 20);
+  const physicalOffset = readInt64(buf, pos + 28);
   if (opts.expectedOffset !== undefined && physicalOffset !== opts.expectedOffset) {
     return { kind: 'corrupt', reason: `physical offset ${physicalOffset} at ${opts.expectedOffset}` };
   }
   const sysFlag = buf.readInt32BE(pos + 36);
-  const bornHostLen = sysFlag & MessageSysFlag.BORNHOST_V6_FLAG ? 20 : 8;
-  const storeHostLen = sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG ? 20 : 8;
+  const bornHostLen = sysFlag & BORNHOST_V6 ? 20 : 8;
+  const storeHostLen = sysFlag & STOREHOST_V6 ? 20 : 8;
   let p = pos + 48 + bornHostLen;
-  const storeTimestamp = Number(buf.readBigInt64BE(p));
+  const storeTimestamp = readInt64(buf, p);
   p += 8 + storeHostLen + 4;
-  const preparedTransactionOffset = Number(buf.readBigInt64BE(p));
+  const preparedTransactionOffset = readInt64(buf, p);
   p += 8;
   const bodyLen = buf.readInt32BE(p);
   p += 4;
@@ -103,7 +117,7 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
   }
   p += bodyLen;
   let topicLen: number;
-  if (magic === MessageMagicCode.V1) {
+  if (magic === MAGIC_V1) {
     if (p + 1 > end) return { kind: 'corrupt', reason: 'topic length' };
     topicLen = buf.readInt8(p);
     p += 1;
@@ -122,12 +136,12 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
     return { kind: 'message', size: totalSize, request: undefined as unknown as DispatchRequest };
   }
   const topic = buf.toString('utf8', topicStart, topicStart + topicLen);
-  const properties = propLen > 0 ? decodeMessageProperties(buf.toString('utf8', p, p + propLen)) : {};
+  const properties = propLen > 0 ? decodeProperties(buf.toString('utf8', p, p + propLen)) : {};
   let tagsCode = 0;
-  const tags = properties[MessageConst.TAGS];
-  if (tags !== undefined && tags.length > 0) tagsCode = javaStringHashCode(tags);
-  if (topic === SystemTopic.SCHEDULE_TOPIC) {
-    const level = properties[MessageConst.DELAY];
+  const tags = properties[TAGS];
+  if (tags !== undefined && tags.length > 0) tagsCode = tagsHash(tags);
+  if (topic === SCHEDULE_TOPIC) {
+    const level = properties[DELAY];
     if (level !== undefined) {
       let delayLevel = parseInt(level, 10);
       if (delayLevel > opts.maxDelayLevel) delayLevel = opts.maxDelayLevel;
@@ -145,8 +159,8 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
       tagsCode,
       storeTimestamp,
       consumeQueueOffset: queueOffset,
-      keys: properties[MessageConst.KEYS],
-      uniqKey: properties[MessageConst.UNIQ_KEY],
+      keys: properties[KEYS],
+      uniqKey: properties[UNIQ_KEY],
       sysFlag,
       preparedTransactionOffset,
       properties,
@@ -154,11 +168,23 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
   };
 }
 
+/** int64 big-endian as a number (exact below 2^53), without BigInt. */
+export function readInt64(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos) * 0x1_0000_0000 + buf.readUInt32BE(pos + 4);
+}
+
+/** Writes an integer (|v| < 2^53) as int64 big-endian, without BigInt. */
+export function writeInt64(buf: Buffer, pos: number, v: number): void {
+  const hi = Math.floor(v / 0x1_0000_0000);
+  buf.writeInt32BE(hi, pos);
+  buf.writeUInt32BE(v - hi * 0x1_0000_0000, pos + 4);
+}
+
 /** Store timestamp of a record held in `buf` at `pos` (header only). */
 export function readStoreTimestamp(buf: Buffer, pos = 0): number {
   const sysFlag = buf.readInt32BE(pos + 36);
-  const bornHostLen = sysFlag & MessageSysFlag.BORNHOST_V6_FLAG ? 20 : 8;
-  return Number(buf.readBigInt64BE(pos + 48 + bornHostLen));
+  const bornHostLen = sysFlag & BORNHOST_V6 ? 20 : 8;
+  return readInt64(buf, pos + 48 + bornHostLen);
 }
 
 /** Bytes of a record header needed by `readStoreTimestamp`. */

@@ -14,6 +14,7 @@
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import { writeInt64 } from '../commitlog/record-check';
 import { indexKeyHash } from '../util/java-hash';
 
 export const INDEX_HEADER_SIZE = 40;
@@ -161,7 +162,7 @@ export class IndexFile {
     else if (timeDiff < 0) timeDiff = 0;
     const e = Buffer.allocUnsafe(INDEX_SIZE);
     e.writeInt32BE(keyHash, 0);
-    e.writeBigInt64BE(BigInt(phyOffset), 4);
+    writeInt64(e, 4, phyOffset);
     e.writeInt32BE(timeDiff, 12);
     e.writeInt32BE(slotValue, 16);
     if (this.pendingEntries.length === 0) this.pendingFrom = h.indexCount;

@@ -9,6 +9,7 @@
  * the first real entry of a queue whose first segment starts late.
  */
 import * as path from 'node:path';
+import { readInt64, writeInt64 } from '../commitlog/record-check';
 import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 
 export const CQ_STORE_UNIT_SIZE = 20;
@@ -66,7 +67,7 @@ export class ConsumeQueue {
         const len = Math.min(chunk, this.mappedFileSize - pos);
         const buf = await mf.read(pos, len);
         for (let e = 0; e + CQ_STORE_UNIT_SIZE <= buf.length; e += CQ_STORE_UNIT_SIZE) {
-          const offset = Number(buf.readBigInt64BE(e));
+          const offset = readInt64(buf, e);
           const size = buf.readInt32BE(e + 8);
           if (offset >= 0 && size > 0) {
             processOffset = mf.fileFromOffset + pos + e + CQ_STORE_UNIT_SIZE;
@@ -106,7 +107,7 @@ export class ConsumeQueue {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const e = await first.read(mid * CQ_STORE_UNIT_SIZE, CQ_STORE_UNIT_SIZE);
-      const off = e.length === CQ_STORE_UNIT_SIZE ? Number(e.readBigInt64BE(0)) : Number.MAX_SAFE_INTEGER;
+      const off = e.length === CQ_STORE_UNIT_SIZE ? readInt64(e, 0) : Number.MAX_SAFE_INTEGER;
       const size = e.length === CQ_STORE_UNIT_SIZE ? e.readInt32BE(8) : 0;
       if (size === BLANK_SIZE || off < minPhyOffset) lo = mid + 1;
       else hi = mid;
@@ -149,9 +150,9 @@ export class ConsumeQueue {
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!;
       const o = i * CQ_STORE_UNIT_SIZE;
-      buf.writeBigInt64BE(BigInt(e.offset), o);
+      writeInt64(buf, o, e.offset);
       buf.writeInt32BE(e.size, o + 8);
-      buf.writeBigInt64BE(BigInt(e.tagsCode), o + 12);
+      writeInt64(buf, o + 12, e.tagsCode);
     }
     let byteOffset = first * CQ_STORE_UNIT_SIZE;
     let written = 0;
@@ -192,9 +193,9 @@ export class ConsumeQueue {
     const buf = await this.getEntries(index, 1);
     if (!buf) return undefined;
     return {
-      offset: Number(buf.readBigInt64BE(0)),
+      offset: readInt64(buf, 0),
       size: buf.readInt32BE(8),
-      tagsCode: Number(buf.readBigInt64BE(12)),
+      tagsCode: readInt64(buf, 12),
     };
   }
 
@@ -235,7 +236,7 @@ export class ConsumeQueue {
       const mf = files[i]!;
       const last = await mf.read(this.mappedFileSize - CQ_STORE_UNIT_SIZE, CQ_STORE_UNIT_SIZE);
       if (last.length < CQ_STORE_UNIT_SIZE) break;
-      const off = Number(last.readBigInt64BE(0));
+      const off = readInt64(last, 0);
       const size = last.readInt32BE(8);
       if (size !== BLANK_SIZE && off + size <= minPhyOffset) doomed.push(mf);
       else break;
