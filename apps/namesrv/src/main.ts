@@ -3,7 +3,8 @@
  *
  *   node dist/apps/namesrv/src/main.js [-c namesrv.properties] [--listenPort 9876] [--<key> <value>] [-p] [-h]
  *
- * Prints `The Name Server boot success. serializeType=JSON` when ready; SIGINT/SIGTERM stop it cleanly.
+ * Prints exactly one stdout line when ready, as Java does: `The Name Server boot success. serializeType=JSON` (the bound
+ * ports go to stderr). SIGINT/SIGTERM close connections and stop it (exit status 128+signal, as the JVM does).
  */
 import 'reflect-metadata';
 import { formatProperties } from '@rocketnest/common';
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   const running = await bootstrapNamesrv(startup, { shutdownHooks: true });
   const c = running.host.controller;
   const health = running.healthPort !== undefined ? `, GET /health on port ${running.healthPort}` : '';
-  process.stdout.write(`RocketNest name server listening on ${c.config.host}:${c.port}${health}\n`);
+  // Diagnostics go to stderr; stdout carries only the Java start script's ready line.
+  process.stderr.write(`RocketNest name server listening on ${c.config.host}:${c.port}${health}\n`);
   const serializeType = c.config.serializeType === 1 ? 'ROCKETMQ' : 'JSON';
   process.stdout.write(`The Name Server boot success. serializeType=${serializeType}\n`);
 }
