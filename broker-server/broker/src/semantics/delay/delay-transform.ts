@@ -99,13 +99,8 @@ export function applyDelay(msg: MessageExtBrokerInner, cfg: DelayTransformConfig
   msg.putProperty(MessageConst.REAL_TOPIC, msg.topic);
   msg.putProperty(MessageConst.REAL_QID, String(msg.queueId));
   msg.putProperty(MessageConst.TIMER_ENQUEUE_MS, String(now));
-  const hop = timerHopFor(deliverMs - now);
-  if (hop === undefined) {
-    // Due within the next 100 ms (after rounding): store it straight away, marked as a dequeued timer message.
-    msg.putProperty(MessageConst.TIMER_DEQUEUE_MS, String(now));
-    return undefined;
-  }
+  // Due within the next 100 ms (after rounding) still goes through hop 0, so it is never stored before TIMER_OUT_MS.
   msg.topic = SystemTopic.WHEEL_TIMER_TOPIC;
-  msg.queueId = hop;
+  msg.queueId = timerHopFor(deliverMs - now) ?? 0;
   return undefined;
 }

@@ -36,8 +36,9 @@ export interface TimerMessageServiceOptions {
  * RocketNest instead cascades the message through FIFO "hop" queues of topic `rmq_sys_wheel_timer`, where queue k
  * holds entries that wait exactly 100 ms · 2^k. A message due at `TIMER_OUT_MS` enters the longest hop that does not
  * overshoot; when that hop ends the remaining wait is recomputed from the absolute `TIMER_OUT_MS` and the message
- * takes the next hop (at most ~23, fewer than one per power of two of the delay), until less than 100 ms remain and
- * it is stored in its real topic/queue (`REAL_TOPIC`/`REAL_QID`). Each hop queue is FIFO with a fixed delay, so its
+ * takes the next hop (at most ~23, fewer than one per power of two of the delay), until less than 100 ms remain; it
+ * then waits out the rest and is stored in its real topic/queue (`REAL_TOPIC`/`REAL_QID`), never before
+ * `TIMER_OUT_MS`. Each hop queue is FIFO with a fixed delay, so its
  * progress is one offset (persisted like `delayOffset.json`, in `config/timerWheelOffset.json`) and the message is
  * always in the commit log: a restart loses nothing (at-least-once), and recomputing from the absolute time means
  * latencies never add up.
@@ -85,10 +86,15 @@ export class TimerMessageService {
       this.opts.onError?.(new Error(`Timer entry ${msg.offsetMsgId} lacks TIMER_OUT_MS/REAL_TOPIC/REAL_QID; skipped`));
       return true;
     }
-    const now = this.now();
+    let now = this.now();
     const next = timerHopFor(outMs - now);
     let inner;
     if (next === undefined) {
+      // Less than one hop left: wait it out here so the message is never stored before TIMER_OUT_MS.
+      while (outMs > now) {
+        await new Promise((resolve) => setTimeout(resolve, outMs - now));
+        now = this.now();
+      }
       inner = toInner(msg, { topic: realTopic, queueId: realQueueId });
       inner.putProperty(MessageConst.TIMER_DEQUEUE_MS, String(now));
     } else {
