@@ -323,6 +323,50 @@ describe('consumers against the embedded broker', () => {
     }
   });
 
+  it('orderly: suspends and retries locally, then moves the message to the DLQ after maxReconsumeTimes', async () => {
+    const topic = unique('OrdDlq');
+    const group = unique('g');
+    await createTopic(cluster.namesrvAddr, topic, 1);
+    const attempts: number[] = [];
+    const after: string[] = [];
+    const c = pushConsumer(group, { maxReconsumeTimes: 1, suspendCurrentQueueTimeMillis: 50 });
+    c.subscribe(topic, '*');
+    c.registerMessageListener({
+      kind: 'orderly',
+      consumeMessage: (msgs) => {
+        const m = msgs[0]!;
+        if (m.body.toString() === 'poison') {
+          attempts.push(m.reconsumeTimes);
+          return ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT;
+        }
+        after.push(m.body.toString());
+        return ConsumeOrderlyStatus.SUCCESS;
+      },
+    });
+    await c.start();
+    const poison = await producer.send(new Message(topic, 'poison'));
+    await producer.send(new Message(topic, 'next'));
+    await waitFor(() => after.includes('next'), {
+      timeoutMs: 10000,
+      message: 'the queue should move on after the poison message',
+    });
+    expect(attempts).toEqual([0, 1]);
+    const admin = new DefaultMQAdminExt({ namesrvAddr: cluster.namesrvAddr, clientIP: '127.0.0.1' });
+    await admin.start();
+    try {
+      const dead = await waitFor(
+        async () => await admin.queryMessageByUniqKey(`%DLQ%${group}`, poison.msgId).catch(() => undefined),
+        {
+          timeoutMs: 10000,
+          message: 'the poison message should be in the DLQ',
+        },
+      );
+      expect(dead.body.toString()).toBe('poison');
+    } finally {
+      await admin.shutdown();
+    }
+  });
+
   it('graceful shutdown waits for a slow listener and persists its offset', async () => {
     const topic = unique('Slow');
     const group = unique('g');
