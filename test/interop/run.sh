@@ -1,0 +1,245 @@
+#!/bin/bash
+# Interop checks of RocketNest against real Apache RocketMQ 4.9.4 / 5.2.0 (see test/interop/README.md).
+# Needs the peers under /tmp/peers (shared/tools/apache-rocketmq/README.md). Not part of `npm test`.
+#
+#   npm run test:interop                 # = test/interop/run.sh all (checks 1-3, about 5 minutes)
+#   test/interop/run.sh check1|check2|check3|throughput [runs]
+#
+# RocketNest runs from a private SWC build ($WORK/dist) on ports 39876 (name server) and 40911 (broker), so it never
+# collides with a 4.9.4 peer (9876/10911) or with anything started from the shared dist/. Logs go to $WORK/logs.
+# Exit code: number of failed checks.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${INTEROP_WORK:-/tmp/rocketnest-interop}
+P=/tmp/peers
+NS_PORT=39876
+BROKER_PORT=40911
+NS=127.0.0.1:$NS_PORT
+LOGS=$WORK/logs
+TOOLS=$P/bin/tools494.sh
+ADMIN=org.apache.rocketmq.tools.command.MQAdminStartup
+FAILS=0
+mkdir -p "$LOGS"
+
+log() { echo "[$(date +%H:%M:%S)] $*"; }
+pass() { log "PASS $*"; }
+fail() { log "FAIL $*"; FAILS=$((FAILS + 1)); }
+port_busy() { ss -ltn | grep -qE ":$1\b"; }
+
+build() {
+  log "building RocketNest into $WORK/dist (SWC, commit $(git -C "$ROOT" log --oneline -1 | cut -c1-60))"
+  ln -sfn "$ROOT/node_modules" "$WORK/node_modules"
+  (cd "$ROOT" && node node_modules/@swc/cli/bin/swc.js libs broker-server apps test/interop -d "$WORK/dist" \
+    --config-file .swcrc --ignore '**/*.spec.ts,**/*.e2e-spec.ts,**/__fixtures__/**' --quiet --copy-files) || exit 99
+}
+
+# ---- RocketNest processes ----
+start_rn_namesrv() {
+  port_busy $NS_PORT && { log "port $NS_PORT busy"; return 1; }
+  node "$WORK/dist/apps/namesrv/src/main.js" --listenPort $NS_PORT --healthPort -1 --kvConfigPath "$WORK/kv.json" \
+    > "$LOGS/rn-namesrv.log" 2>&1 &
+  echo $! > "$WORK/rn-namesrv.pid"
+  for _ in $(seq 1 50); do grep -q 'boot success' "$LOGS/rn-namesrv.log" && return 0; sleep 0.2; done
+  return 1
+}
+start_rn_dev() {  # name server + broker in one process, fresh store
+  port_busy $NS_PORT && { log "port $NS_PORT busy"; return 1; }
+  rm -rf "$WORK/store-dev"
+  node "$WORK/dist/apps/dev-server/src/main.js" --namesrvPort $NS_PORT --brokerPort $BROKER_PORT --healthPort -1 \
+    --storePathRootDir "$WORK/store-dev" "$@" > "$LOGS/rn-dev.log" 2>&1 &
+  echo $! > "$WORK/rn-dev.pid"
+  for _ in $(seq 1 50); do grep -q 'dev server is up' "$LOGS/rn-dev.log" && return 0; sleep 0.2; done
+  return 1
+}
+stop_rn() { # name
+  local f="$WORK/$1.pid"
+  [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f"); kill "$pid" 2>/dev/null
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null; rm -f "$f"
+}
+
+# ---- Java helpers ----
+admin() { NAMESRV_ADDR=$NS timeout 90 $TOOLS $ADMIN "$@" -n $NS 2>&1 | grep -vE '^SLF4J|^$'; }
+# expect LOGFILE REGEX DESCRIPTION CMD...: run a mqadmin command, pass when the output matches
+expect_admin() {
+  local logf=$1 re=$2 what=$3; shift 3
+  echo "=== mqadmin $*" >> "$logf"
+  local out; out=$(admin "$@"); echo "$out" >> "$logf"
+  if echo "$out" | grep -qE "$re"; then pass "$what"; else fail "$what: $(echo "$out" | grep -vE '^\s+at ' | head -3 | tr '\n' ' ' | cut -c1-300)"; fi
+}
+java_broker_conf() { # file: a 4.9.4 broker registering to OUR name server
+  cat > "$1" <<EOF
+brokerClusterName=JavaCluster
+brokerName=java-broker-a
+brokerId=0
+namesrvAddr=$NS
+brokerIP1=127.0.0.1
+brokerIP2=127.0.0.1
+listenPort=41911
+haListenPort=41912
+brokerRole=ASYNC_MASTER
+flushDiskType=ASYNC_FLUSH
+autoCreateTopicEnable=true
+autoCreateSubscriptionGroup=true
+storePathRootDir=$WORK/store494x
+storePathCommitLog=$WORK/store494x/commitlog
+mappedFileSizeCommitLog=67108864
+EOF
+}
+
+quickstart() { # LOGPREFIX: Java quickstart Producer (1000 msgs to TopicTest) then push Consumer (30 s): all 1000 back?
+  local pre=$1
+  NAMESRV_ADDR=$NS timeout 120 $TOOLS org.apache.rocketmq.example.quickstart.Producer > "$LOGS/$pre-producer.log" 2>&1
+  local ok; ok=$(grep -c 'sendStatus=SEND_OK' "$LOGS/$pre-producer.log")
+  [ "$ok" = 1000 ] && pass "$pre: Java quickstart Producer 1000/1000 SEND_OK" || fail "$pre: Java quickstart Producer SEND_OK=$ok/1000"
+  NAMESRV_ADDR=$NS timeout 30 $TOOLS org.apache.rocketmq.example.quickstart.Consumer > "$LOGS/$pre-consumer.log" 2>&1
+  local got; got=$(grep -o 'msgId=[0-9A-F]*' "$LOGS/$pre-consumer.log" | sort -u | wc -l)
+  [ "$got" -ge 1000 ] && pass "$pre: Java quickstart push Consumer got $got distinct messages" || fail "$pre: Java quickstart Consumer got $got/1000"
+}
+
+# ---- check 1: our name server, real Java 4.9.4 broker, Java admin and clients ----
+check1() {
+  log "check1: RocketNest name server + Apache RocketMQ 4.9.4 broker"
+  start_rn_namesrv || { fail "check1: RocketNest name server did not start"; return; }
+  rm -rf "$WORK/store494x"; java_broker_conf "$WORK/broker494x.conf"
+  $P/bin/rmq494.sh broker "$WORK/broker494x.conf" rn-interop-broker494x > "$LOGS/check1-javabroker.log" 2>&1
+  if ! grep -q 'boot success' "$LOGS/check1-javabroker.log"; then fail "check1: Java broker did not start"; stop_rn rn-namesrv; return; fi
+  sleep 2
+  local L=$LOGS/check1-admin.log; : > "$L"
+  expect_admin "$L" 'JavaCluster +java-broker-a +0 +127.0.0.1:41911 +V4_9_4' "check1: clusterList shows the Java broker" clusterList
+  expect_admin "$L" 'success' "check1: updateTopic" updateTopic -c JavaCluster -t InteropT1 -r 4 -w 4
+  expect_admin "$L" '^InteropT1$' "check1: topicList" topicList
+  expect_admin "$L" '"writeQueueNums":4' "check1: topicRoute" topicRoute -t InteropT1
+  expect_admin "$L" 'JavaCluster +InteropT1' "check1: topicList -c" topicList -c
+  expect_admin "$L" 'listenPort += +39876' "check1: getNamesrvConfig" getNamesrvConfig
+  expect_admin "$L" 'success' "check1: updateKvConfig" updateKvConfig -s ORDER_TOPIC_CONFIG -k InteropT1 -v java-broker-a:4
+  expect_admin "$L" 'OK, [0-9]+' "check1: wipeWritePerm" wipeWritePerm -b java-broker-a
+  expect_admin "$L" 'OK, [0-9]+' "check1: addWritePerm" addWritePerm -b java-broker-a
+  quickstart check1
+  expect_admin "$L" 'Diff Total: 0' "check1: consumerProgress" consumerProgress -g please_rename_unique_group_name_4
+  expect_admin "$L" 'delete topic \[InteropT1\] from NameServer success' "check1: deleteTopic" deleteTopic -c JavaCluster -t InteropT1
+  expect_admin "$L" 'CODE: 17' "check1: topicRoute of a deleted topic answers TOPIC_NOT_EXIST" topicRoute -t InteropT1
+  $P/bin/rmq494.sh stop-named rn-interop-broker494x
+  stop_rn rn-namesrv
+}
+
+# ---- check 2: our dev-server (name server + broker), Java 4.9.4 clients and mqadmin ----
+check2() {
+  log "check2: RocketNest dev-server + Apache RocketMQ 4.9.4 clients"
+  start_rn_dev || { fail "check2: dev-server did not start"; return; }
+  quickstart check2
+  local L=$LOGS/check2-admin.log; : > "$L"
+  local mid umid
+  mid=$(grep -o 'offsetMsgId=[0-9A-F]*' "$LOGS/check2-producer.log" | head -1 | cut -d= -f2)
+  umid=$(grep -o ' msgId=[0-9A-F]*' "$LOGS/check2-producer.log" | head -1 | cut -d= -f2)
+  expect_admin "$L" 'DefaultCluster +broker-a +0 +127.0.0.1:40911' "check2: clusterList" clusterList
+  expect_admin "$L" '^TopicTest$' "check2: topicList" topicList
+  expect_admin "$L" 'success' "check2: updateTopic" updateTopic -c DefaultCluster -t BenchT -r 8 -w 8
+  expect_admin "$L" '"writeQueueNums":8' "check2: topicRoute" topicRoute -t BenchT
+  expect_admin "$L" 'broker-a +3 +0 +250' "check2: topicStatus" topicStatus -t TopicTest
+  expect_admin "$L" 'Diff Total: 0' "check2: consumerProgress -g" consumerProgress -g please_rename_unique_group_name_4
+  expect_admin "$L" 'Topic: +TopicTest' "check2: queryMsgById" queryMsgById -i "$mid"
+  expect_admin "$L" 'Topic: +TopicTest' "check2: queryMsgByUniqueKey" queryMsgByUniqueKey -i "$umid" -t TopicTest
+  expect_admin "$L" 'Topic: +TopicTest' "check2: queryMsgByOffset" queryMsgByOffset -t TopicTest -b broker-a -i 0 -o 0
+  expect_admin "$L" 'msgPutTotalTodayNow +: 1000' "check2: brokerStatus" brokerStatus -b 127.0.0.1:$BROKER_PORT
+  expect_admin "$L" 'brokerName += +broker-a' "check2: getBrokerConfig" getBrokerConfig -b 127.0.0.1:$BROKER_PORT
+  expect_admin "$L" 'success' "check2: updateSubGroup" updateSubGroup -c DefaultCluster -g InteropGroup
+  expect_admin "$L" 'clone group offset success' "check2: cloneGroupOffset" cloneGroupOffset -s please_rename_unique_group_name_4 -d InteropGroup -t TopicTest
+  expect_admin "$L" 'TopicTest +please_rename_unique_group_name_4' "check2: statsAll" statsAll
+  expect_admin "$L" '#rollbackOffset' "check2: resetOffsetByTime" resetOffsetByTime -g please_rename_unique_group_name_4 -t TopicTest -s 0
+  expect_admin "$L" 'Avg RT' "check2: checkMsgSendRT" checkMsgSendRT -t TopicTest -a 5 -s 128
+  expect_admin "$L" 'SEND_OK' "check2: sendMessage" sendMessage -t TopicTest -p hello
+  expect_admin "$L" 'Consume ok' "check2: consumeMessage" consumeMessage -t TopicTest -b broker-a -i 0 -o 0 -c 2
+  expect_admin "$L" 'update broker config success' "check2: updateBrokerConfig" updateBrokerConfig -b 127.0.0.1:$BROKER_PORT -k maxMessageSize -v 4194304
+  expect_admin "$L" '#Producer|please_rename_unique_group_name|not online|CODE: 206|no producer' "check2: producerConnection (GET_PRODUCER_CONNECTION_LIST 204)" producerConnection -g please_rename_unique_group_name -t TopicTest
+  expect_admin "$L" '#Topic +#Group' "check2: brokerConsumeStats (GET_BROKER_CONSUME_STATS 317)" brokerConsumeStats -b 127.0.0.1:$BROKER_PORT
+  expect_admin "$L" 'delete subscription group \[InteropGroup\]' "check2: deleteSubGroup" deleteSubGroup -c DefaultCluster -g InteropGroup
+
+  # benchmark Producer 20 s, then benchmark Consumer 25 s on the same topic
+  NAMESRV_ADDR=$NS TOOLS_JOPTS="-Xms256m -Xmx512m" timeout 25 $TOOLS org.apache.rocketmq.example.benchmark.Producer -n $NS -t BenchT -w 16 -s 1024 > "$LOGS/check2-benchprod.log" 2>&1
+  local tps; tps=$(grep -o 'Send TPS: [0-9]*' "$LOGS/check2-benchprod.log" | tail -1 | awk '{print $3}')
+  local sf; sf=$(grep -o 'Send Failed: [0-9]*' "$LOGS/check2-benchprod.log" | tail -1 | awk '{print $3}')
+  [ -n "$tps" ] && [ "$tps" -gt 0 ] && [ "${sf:-1}" = 0 ] && pass "check2: Java benchmark Producer, last 10 s window $tps msg/s, 0 failed" || fail "check2: Java benchmark Producer tps=$tps failed=$sf"
+  NAMESRV_ADDR=$NS TOOLS_JOPTS="-Xms256m -Xmx512m" timeout 25 $TOOLS org.apache.rocketmq.example.benchmark.Consumer -n $NS -t BenchT -g interopBenchC > "$LOGS/check2-benchcons.log" 2>&1
+  tps=$(grep -o ' TPS: [0-9]*' "$LOGS/check2-benchcons.log" | awk '{print $2}' | sort -n | tail -1)
+  [ -n "$tps" ] && [ "$tps" -gt 0 ] && pass "check2: Java benchmark Consumer, best 10 s window $tps msg/s" || fail "check2: Java benchmark Consumer consumed nothing"
+
+  # transaction example: 10 half messages, listener answers UNKNOW; check-backs commit i%3==1 (3 messages)
+  NAMESRV_ADDR=$NS timeout 75 $TOOLS org.apache.rocketmq.example.transaction.TransactionProducer > "$LOGS/check2-txprod.log" 2>&1
+  local committed; committed=$(admin topicStatus -t TopicTest1234 | awk '$1=="broker-a" {s+=$4} END {print s+0}')
+  [ "$(grep -c SEND_OK "$LOGS/check2-txprod.log")" = 10 ] && [ "$committed" = 3 ] && pass "check2: Java TransactionProducer: 10 half messages, 3 committed by check-back" || fail "check2: Java TransactionProducer: SEND_OK=$(grep -c SEND_OK "$LOGS/check2-txprod.log") committed=$committed (expected 10 and 3)"
+
+  # orderly: ordermessage Producer (selector) + ordermessage Consumer (orderly listener, suspends) on TopicTest
+  NAMESRV_ADDR=$NS timeout 60 $TOOLS org.apache.rocketmq.example.ordermessage.Producer > "$LOGS/check2-orderprod.log" 2>&1
+  [ "$(grep -c SEND_OK "$LOGS/check2-orderprod.log")" = 100 ] && pass "check2: Java ordermessage Producer 100 SEND_OK" || fail "check2: Java ordermessage Producer"
+  NAMESRV_ADDR=$NS timeout 30 $TOOLS org.apache.rocketmq.example.ordermessage.Consumer > "$LOGS/check2-ordercons.log" 2>&1
+  local res; res=$(grep -o 'queueId=[0-9]*, storeSize=[0-9]*, queueOffset=[0-9]*' "$LOGS/check2-ordercons.log" | awk -F'[=,]' '{q=$2; o=$6; if (q in last && o < last[q]) bad++; last[q]=o; n++} END {print n+0, bad+0}')
+  set -- $res
+  [ "$1" -gt 100 ] && [ "$2" = 0 ] && pass "check2: Java orderly Consumer: $1 deliveries, none out of queue order" || fail "check2: Java orderly Consumer: deliveries=$1 backwards=$2"
+  stop_rn rn-dev
+}
+
+# ---- check 3: @rocketnest/client against real brokers ----
+check3_one() { # label namesrv
+  timeout 300 node "$WORK/dist/test/interop/client-vs-java.interop.js" --namesrv "$2" --label "$1" > "$LOGS/check3-$1.log" 2>&1
+  local rc=$?
+  grep -E '^(PASS|FAIL)' "$LOGS/check3-$1.log" | sed "s/^/  [$1] /"
+  [ $rc = 0 ] && pass "check3: @rocketnest/client against $1" || fail "check3: @rocketnest/client against $1 (exit $rc, see $LOGS/check3-$1.log)"
+}
+check3() {
+  log "check3: @rocketnest/client against Apache RocketMQ 4.9.4 and 5.2.0"
+  if port_busy 9876 || port_busy 10911; then fail "check3: 9876/10911 busy, 4.9.4 not started"; else
+    $P/bin/rmq494.sh clean > /dev/null 2>&1; $P/bin/rmq494.sh start > "$LOGS/rmq494.log" 2>&1
+    check3_one rmq494 127.0.0.1:9876
+    $P/bin/rmq494.sh stop > /dev/null 2>&1
+  fi
+  if port_busy 9877 || port_busy 10931; then fail "check3: 9877/10931 busy, 5.2.0 not started"; else
+    $P/bin/rmq520.sh clean > /dev/null 2>&1; $P/bin/rmq520.sh start > "$LOGS/rmq520.log" 2>&1
+    check3_one rmq520 127.0.0.1:9877
+    $P/bin/rmq520.sh stop > /dev/null 2>&1
+  fi
+  start_rn_dev || { fail "check3: dev-server did not start"; return; }
+  check3_one rocketnest $NS
+  stop_rn rn-dev
+}
+
+# ---- check 4: throughput, Java benchmark Producer (-w 16 -s 1024) and npm run bench -- producer ----
+java_bench() { # label seconds -> prints the mean of the 10 s windows after the first
+  NAMESRV_ADDR=$NS TOOLS_JOPTS="-Xms512m -Xmx512m" timeout $(($2 + 6)) $TOOLS org.apache.rocketmq.example.benchmark.Producer -n "$3" -t BenchT -w 16 -s 1024 > "$LOGS/tp-$1.log" 2>&1
+  grep -o 'Send TPS: [0-9]*' "$LOGS/tp-$1.log" | awk '{print $3}' | tail -n +2 | awk '{s+=$1; n++} END {if (n) printf "%d", s/n; else print 0}'
+}
+node_bench() { # label seconds namesrv
+  node "$WORK/dist/apps/benchmark/src/main.js" producer --namesrv "$3" --topic BenchT --size 1024 --threads 16 --duration "$2" > "$LOGS/tp-$1.log" 2>&1
+  grep '"summary":true' "$LOGS/tp-$1.log" | grep -o '"msgsPerSec":[0-9.]*' | cut -d: -f2 | cut -d. -f1
+}
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
+throughput() {
+  local runs=${1:-3} secs=${TP_SECONDS:-30} j494="" jrn="" n494="" nrn=""
+  log "throughput: $runs interleaved runs of $secs s each; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for r in $(seq 1 "$runs"); do
+    $P/bin/rmq494.sh clean > /dev/null 2>&1; $P/bin/rmq494.sh start > "$LOGS/rmq494.log" 2>&1
+    NS=127.0.0.1:9876 admin updateTopic -c DefaultCluster -t BenchT -r 8 -w 8 > /dev/null
+    local a; a=$(java_bench "java-rmq494-$r" "$secs" 127.0.0.1:9876); j494="$j494 $a"
+    local b; b=$(node_bench "node-rmq494-$r" "$secs" 127.0.0.1:9876); n494="$n494 $b"
+    $P/bin/rmq494.sh stop > /dev/null 2>&1
+    start_rn_dev || { fail "throughput: dev-server did not start"; return; }
+    admin updateTopic -c DefaultCluster -t BenchT -r 8 -w 8 > /dev/null
+    local c; c=$(java_bench "java-rocketnest-$r" "$secs" $NS); jrn="$jrn $c"
+    local d; d=$(node_bench "node-rocketnest-$r" "$secs" $NS); nrn="$nrn $d"
+    stop_rn rn-dev
+    log "run $r: Java bench -> 4.9.4 $a, -> RocketNest $c; npm bench -> 4.9.4 $b, -> RocketNest $d msg/s (load $(cut -d' ' -f1 /proc/loadavg))"
+  done
+  log "median msg/s: Java benchmark Producer -> 4.9.4 $(echo $j494 | tr ' ' '\n' | median) [$j494 ], -> RocketNest $(echo $jrn | tr ' ' '\n' | median) [$jrn ]"
+  log "median msg/s: npm run bench producer -> 4.9.4 $(echo $n494 | tr ' ' '\n' | median) [$n494 ], -> RocketNest $(echo $nrn | tr ' ' '\n' | median) [$nrn ]"
+}
+
+cmd=${1:-all}
+build
+case "$cmd" in
+  check1) check1;; check2) check2;; check3) check3;; throughput) throughput "${2:-3}";;
+  all) check1; check2; check3;;
+  *) echo "usage: $0 [all|check1|check2|check3|throughput [runs]]"; exit 2;;
+esac
+log "done: $FAILS failed check(s); logs in $LOGS"
+exit $FAILS
