@@ -80,7 +80,3 @@ export function intProperty(msg: { getProperty(name: string): string | undefined
   if (v === undefined || !/^-?\d+$/.test(v.trim())) return undefined;
   return Number(v.trim());
 }
-
-export const WAIT_FALSE = (inner: MessageExtBrokerInner): void => {
-  inner.putProperty(MessageConst.WAIT, 'false');
-};
