@@ -113,10 +113,10 @@ export class NamesrvController {
   /** Loads kvConfig.json, starts listening and the liveness scan. A second call throws. */
   start(): Promise<void> {
     if (this.state !== 'CREATE_JUST') {
-      if (this.startPromise) return this.startPromise;
-      throw new RocketMQError(`The name server cannot start in state ${this.state}`);
+      return Promise.reject(new RocketMQError(`The name server cannot start in state ${this.state}; create a new one`));
     }
-    this.startPromise = (async () => {
+    // Concurrent calls while starting share one promise.
+    this.startPromise ??= (async () => {
       try {
         this.kvConfigManager.load();
         await this.remotingServer.start();

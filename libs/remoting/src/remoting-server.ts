@@ -64,9 +64,9 @@ export class RemotingServer extends EventEmitter {
 
   start(): Promise<void> {
     if (this.state !== 'CREATE_JUST') {
-      if (this.startPromise && this.state === 'RUNNING') return this.startPromise;
-      throw new RocketMQError(`RemotingServer cannot start in state ${this.state}`);
+      return Promise.reject(new RocketMQError(`RemotingServer cannot start in state ${this.state}; create a new one`));
     }
+    // Concurrent calls while starting share one promise.
     this.startPromise ??= new Promise<void>((resolve, reject) => {
       const server = net.createServer((socket) => this.accept(socket));
       this.server = server;

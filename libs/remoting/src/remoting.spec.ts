@@ -282,6 +282,43 @@ describe('RemotingServer and RemotingClient', () => {
     }
   });
 
+  it('rejects a second start and shares one shutdown', async () => {
+    await expect(server.start()).rejects.toThrow(/cannot start in state RUNNING/);
+    const a = server.shutdown();
+    expect(server.shutdown()).toBe(a);
+    await a;
+    await expect(server.start()).rejects.toThrow(/SHUTDOWN_ALREADY/);
+  });
+
+  it('decodes requests arriving one byte at a time over TCP', async () => {
+    const s = await rawSocket();
+    const received: Buffer[] = [];
+    s.on('data', (d: Buffer) => received.push(d));
+    const reqs = [1, 2, 3].map((i) => RemotingCommand.createRequest(ECHO, { v: i }, Buffer.from(`body ${i}`)));
+    const bytes = Buffer.concat(reqs.map((r) => r.encode()));
+    for (let i = 0; i < bytes.length; i++) {
+      s.write(bytes.subarray(i, i + 1));
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await waitFor(() => new FrameDecoder().push(Buffer.concat(received)).length === 3);
+    const answers = new FrameDecoder().push(Buffer.concat(received));
+    expect(answers.map((a) => [a.opaque, a.extFields?.echo, a.body?.toString()])).toEqual(
+      reqs.map((r, i) => [r.opaque, String(i + 1), `body ${i + 1}`]),
+    );
+  });
+
+  it('closes a peer announcing a frame over the 16 MiB limit', async () => {
+    const s = await rawSocket();
+    const closed = new Promise((r) => s.on('close', r));
+    const head = Buffer.alloc(8);
+    head.writeInt32BE(64 * 1024 * 1024, 0);
+    s.write(head);
+    await closed;
+    expect((await client.invoke(addr, RemotingCommand.createRequest(ECHO, { v: 'still' }), 2000)).extFields).toEqual({
+      echo: 'still',
+    });
+  });
+
   it('fails pending calls on client shutdown', async () => {
     const pending = client.invoke(addr, RemotingCommand.createRequest(HOLD), 30_000);
     await waitFor(() => held.length === 1);
