@@ -308,8 +308,10 @@ describe('name server over real sockets', () => {
     const cfg = (await ask(RequestCode.GET_NAMESRV_CONFIG)).body!.toString('utf8');
     expect(cfg).toContain(`listenPort=0\n`);
     expect(cfg).toContain('enableAllTopicList=true\n');
+    ns.config.configStorePath = join(dir, 'conf', 'namesrv.properties');
     const upd = await ask(RequestCode.UPDATE_NAMESRV_CONFIG, undefined, Buffer.from('enableAllTopicList=false\n'));
     expect(upd.code).toBe(0);
+    expect(readFileSync(join(dir, 'conf', 'namesrv.properties'), 'utf8')).toContain('enableAllTopicList=false\n');
     const list = await ask(RequestCode.GET_ALL_TOPIC_LIST_FROM_NAMESERVER);
     expect(list.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(list.remark).toBe('disable');

@@ -11,7 +11,7 @@ export interface NamesrvConfig {
   host: string;
   /** KV settings file. Default `~/namesrv/kvConfig.json`. */
   kvConfigPath: string;
-  /** Where UPDATE_NAMESRV_CONFIG persists the settings; unset = not persisted. Default `~/namesrv/namesrv.properties`. */
+  /** Where UPDATE_NAMESRV_CONFIG persists the settings (Java properties). Default unset = not persisted. */
   configStorePath?: string;
   /** Period of the dead-broker scan. Default 5000 ms (5.x). Java key `scanNotActiveBrokerInterval`. */
   scanNotActiveBrokerIntervalMs: number;
