@@ -367,6 +367,33 @@ describe('consumers against the embedded broker', () => {
     }
   });
 
+  it('consume timeout: a message stuck in the listener is sent back and delivered again', async () => {
+    const topic = unique('Stuck');
+    await createTopic(cluster.namesrvAddr, topic, 1);
+    const deliveries: number[] = [];
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((r) => (release = r));
+    const c = pushConsumer(unique('g'), { consumeTimeout: 0.01 }); // 600 ms
+    c.subscribe(topic, '*');
+    c.registerMessageListener({
+      consumeMessage: async (msgs) => {
+        deliveries.push(msgs[0]!.reconsumeTimes);
+        if (msgs[0]!.reconsumeTimes === 0) await stuck;
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      },
+    });
+    await c.start();
+    await sendN(topic, 1);
+    try {
+      await waitFor(() => deliveries.includes(1), {
+        timeoutMs: 10000,
+        message: 'the timed-out message should come back',
+      });
+    } finally {
+      release();
+    }
+  });
+
   it('graceful shutdown waits for a slow listener and persists its offset', async () => {
     const topic = unique('Slow');
     const group = unique('g');
@@ -399,6 +426,32 @@ describe('consumers against the embedded broker', () => {
     await reader.start();
     const [mq] = await reader.fetchMessageQueues(topic);
     expect(await reader.committed(mq!)).toBe(1);
+  });
+
+  it('lite pull: subscribing members of one group split the queues', async () => {
+    const topic = unique('LiteReb');
+    const group = unique('g');
+    await createTopic(cluster.namesrvAddr, topic, 4);
+    const members = [0, 1].map(() => {
+      const l = new DefaultLitePullConsumer({
+        ...FAST,
+        namesrvAddr: cluster.namesrvAddr,
+        consumerGroup: group,
+        instanceName: unique('l'),
+        brokerSuspendMaxTimeMillis: 200,
+      });
+      toStop.push(l);
+      l.subscribe(topic, '*');
+      return l;
+    });
+    for (const l of members) await l.start();
+    await waitFor(
+      () => {
+        const [a, b] = members.map((l) => l.assignment().map((mq) => mq.queueId));
+        return a!.length === 2 && b!.length === 2 && new Set([...a!, ...b!]).size === 4;
+      },
+      { timeoutMs: 10000, message: 'two lite consumers should own two queues each' },
+    );
   });
 
   it('lite pull: subscribe/poll, assign/seek, pause/resume, commitSync and offsetForTimestamp', async () => {

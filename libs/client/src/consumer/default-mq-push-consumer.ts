@@ -73,7 +73,7 @@ export interface PushConsumerOptions extends ClientOptions {
   consumeConcurrentlyMaxSpan?: number;
   /** -1 = 16 (concurrent) or unlimited (orderly). */
   maxReconsumeTimes?: number;
-  /** A message consumed longer than this is sent back for retry. Default 15 (minutes). */
+  /** A message consumed longer than this is sent back for retry (and checked this often). Minutes, fractions allowed. Default 15. */
   consumeTimeout?: number;
   /** Orderly: pause after SUSPEND_CURRENT_QUEUE_A_MOMENT. Default 1000 ms. */
   suspendCurrentQueueTimeMillis?: number;
