@@ -196,6 +196,20 @@ describe('DefaultMessageStore', () => {
       expect((await store.lookMessageByOffset(b.wroteOffset))!.queueId).toBe(17);
     });
 
+    it('takes tags, keys and WAIT from a pre-encoded properties string (the broker hands the string)', async () => {
+      store = await openStore(dir);
+      const m = makeMessage('P', 0, 'pre');
+      m.properties = {};
+      m.propertiesString = 'TAGS\u0001TagZ\u0002KEYS\u0001pk1 pk2\u0002';
+      expect((await store.putMessage(m)).status).toBe('PUT_OK');
+      await store.waitDispatched();
+      const entry = await store.findConsumeQueue('P', 0)!.getEntry(0);
+      expect(entry!.tagsCode).toBe(javaStringHashCode('TagZ'));
+      expect((await store.queryMessage('P', 'pk2', 4, 0, Number.MAX_SAFE_INTEGER)).messageBuffers.map(body)).toEqual([
+        'pre',
+      ]);
+    });
+
     it('keeps prepared and rollback transaction records out of consume queues (prepared are indexed)', async () => {
       store = await openStore(dir);
       const prepared = await put('X', 0, 'half', { sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE, keys: 'kp' });

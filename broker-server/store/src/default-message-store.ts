@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import {
   appendMessageProperties,
   bodyCrc32,
+  decodeMessageProperties,
   decodeMessageRecord,
   encodeMessageProperties,
   encodeMessageRecord,
@@ -52,6 +53,7 @@ const crc32Body = bodyCrc32;
 const measureRecord = measureMessageRecord;
 const encodeRecord = encodeMessageRecord;
 const encodeProperties = encodeMessageProperties;
+const decodeProperties = decodeMessageProperties;
 const tagsHash = javaStringHashCode;
 
 /** Lifecycle of the store (house style `ServiceState`). */
@@ -464,7 +466,14 @@ export class DefaultMessageStore {
    */
   async putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
     const t0 = performance.now();
-    let propertiesString = msg.propertiesString || encodeProperties(msg.properties);
+    let propertiesString: string;
+    if (msg.propertiesString) {
+      // The string is what the record will hold: make the map agree with it (dispatch reads tags and keys from it).
+      propertiesString = msg.propertiesString;
+      msg.properties = decodeProperties(propertiesString);
+    } else {
+      propertiesString = encodeProperties(msg.properties);
+    }
     const tranType = msg.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE;
     if (tranType === SYS.TRANSACTION_NOT_TYPE || tranType === SYS.TRANSACTION_COMMIT_TYPE) {
       const levelText = msg.getProperty(PROP.DELAY);
@@ -487,8 +496,7 @@ export class DefaultMessageStore {
     msg.storeTimestamp = Date.now();
     msg.bodyCRC = crc32Body(msg.body);
     const queueKey = `${msg.topic}-${msg.queueId}`;
-    const transactional =
-      tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
+    const transactional = tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
     const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
     msg.queueOffset = queueOffset;
     let layout;
@@ -733,7 +741,12 @@ export class DefaultMessageStore {
   }
 
   /** Reads and parses records from `start` into `out`; returns where the next read starts (`start` = no progress). */
-  private async parseForDispatch(start: number, chunk: number, segSize: number, out: DispatchRequest[]): Promise<number> {
+  private async parseForDispatch(
+    start: number,
+    chunk: number,
+    segSize: number,
+    out: DispatchRequest[],
+  ): Promise<number> {
     const read = await this.commitLog.readForDispatch(start, chunk);
     if (!read || read.buf.length === 0) return start;
     const buf = read.buf;
@@ -758,7 +771,9 @@ export class DefaultMessageStore {
         break;
       } else {
         // Written data that does not parse: skip to the next segment rather than stall every consumer.
-        this.logger.error(`dispatch: bad record at ${at} (${r.kind === 'corrupt' ? r.reason : 'end'}); skipping segment`);
+        this.logger.error(
+          `dispatch: bad record at ${at} (${r.kind === 'corrupt' ? r.reason : 'end'}); skipping segment`,
+        );
         return segStart + segSize;
       }
     }
@@ -770,8 +785,7 @@ export class DefaultMessageStore {
     const perQueue = new Map<ConsumeQueue, DispatchRequest[]>();
     for (const req of requests) {
       const tranType = req.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE;
-      if (tranType !== SYS.TRANSACTION_NOT_TYPE && tranType !== SYS.TRANSACTION_COMMIT_TYPE)
-        continue;
+      if (tranType !== SYS.TRANSACTION_NOT_TYPE && tranType !== SYS.TRANSACTION_COMMIT_TYPE) continue;
       const cq = this.findOrCreateConsumeQueue(req.topic, req.queueId);
       if (req.commitLogOffset + req.msgSize <= cq.maxPhysicOffset) continue;
       let list = perQueue.get(cq);
@@ -839,7 +853,8 @@ export class DefaultMessageStore {
   private async flushLogics(all: boolean): Promise<void> {
     const dispatched = this.reputFromOffset;
     const dispatchedTs = this.dispatchedStoreTimestamp;
-    for (const cq of this.allConsumeQueues()) await cq.flush();
+    const queues = [...this.allConsumeQueues()];
+    for (let i = 0; i < queues.length; i += 16) await Promise.all(queues.slice(i, i + 16).map((cq) => cq.flush()));
     if (this.config.messageIndexEnable) await this.indexService.flush();
     const cp = this.checkpoint;
     if (!cp) return;

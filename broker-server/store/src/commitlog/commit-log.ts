@@ -347,7 +347,8 @@ export class CommitLog {
   private markFlushed(target: number): void {
     if (target > this.flushedOffset) {
       this.flushedOffset = target;
-      if (this.writtenStoreTimestamp > this.flushedStoreTimestamp) this.flushedStoreTimestamp = this.writtenStoreTimestamp;
+      if (this.writtenStoreTimestamp > this.flushedStoreTimestamp)
+        this.flushedStoreTimestamp = this.writtenStoreTimestamp;
     }
     let i = 0;
     while (i < this.flushQueue.length && this.flushQueue[i]!.endOffset <= this.flushedOffset) {
@@ -463,7 +464,11 @@ export class CommitLog {
     if (hit) {
       const end = Math.min(hit.offset + hit.buf.length, limit, offset + maxLen);
       const whole = offset === hit.offset && end === hit.offset + hit.buf.length;
-      return { offset, buf: hit.buf.subarray(offset - hit.offset, end - hit.offset), requests: whole ? hit.requests : undefined };
+      return {
+        offset,
+        buf: hit.buf.subarray(offset - hit.offset, end - hit.offset),
+        requests: whole ? hit.requests : undefined,
+      };
     }
     const mf = this.mfq.findMappedFileByOffset(offset);
     if (!mf) return undefined;
