@@ -1,5 +1,4 @@
 import {
-  MessageConst,
   MessageExtBrokerInner,
   type HostAddress,
   type MessageExt,
