@@ -357,6 +357,7 @@ describe('broker core (e2e over sockets)', () => {
 
   it('answers every error path with the Java code', async () => {
     const codeOf = async (req: RemotingCommand): Promise<number> => (await call(req)).code;
+    expect((await send(sendRequest('RnAutoTopic', { queueId: 2 }))).code).toBe(ResponseCode.SUCCESS);
     expect(await codeOf(sendRequest('SCHEDULE_TOPIC_XXXX'))).toBe(ResponseCode.NO_PERMISSION);
     expect(await codeOf(sendRequest('bad topic!'))).toBe(ResponseCode.INVALID_PARAMETER);
     expect(await codeOf(sendRequest('RnAutoTopic', { queueId: 99 }))).toBe(ResponseCode.INVALID_PARAMETER);
@@ -385,6 +386,16 @@ describe('broker core (e2e over sockets)', () => {
     expect(moved.code).toBe(ResponseCode.PULL_OFFSET_MOVED);
     expect(moved.remark).toBe('OFFSET_OVERFLOW_BADLY');
     expect(await codeOf(RemotingCommand.createRequest(9999, {}))).toBe(ResponseCode.REQUEST_CODE_NOT_SUPPORTED);
+    // Garbage from a peer is answered with SYSTEM_ERROR and the broker stays up.
+    expect(await codeOf(RemotingCommand.createRequest(RequestCode.HEART_BEAT, {}, Buffer.from('{not json')))).toBe(
+      ResponseCode.SYSTEM_ERROR,
+    );
+    expect(
+      await codeOf(
+        RemotingCommand.createRequest(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, Buffer.from('[1,2')),
+      ),
+    ).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(await codeOf(pullRequest('RnAutoTopic', 0, 0))).not.toBe(ResponseCode.SYSTEM_ERROR);
     expect(
       await codeOf(
         RemotingCommand.createRequest(RequestCode.GET_CONSUMER_CONNECTION_LIST, { consumerGroup: 'RnNobody' }),
