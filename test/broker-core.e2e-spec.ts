@@ -275,6 +275,7 @@ describe('broker core (e2e over sockets)', () => {
     const b = new RemotingClient({ channelMaxIdleTimeMs: 0 });
     b.start();
     try {
+      await send(sendRequest('RnTags', { properties: { TAGS: 'TagA' } }));
       const hb = await a.invoke(mq.brokerAddr, heartbeat('10.0.0.1@a', 'RnGroup', { RnTags: 'TagA' }), 3000);
       expect(hb.code).toBe(ResponseCode.SUCCESS);
       expect(hb.extFields).toEqual({ IS_SUPPORT_HEART_BEAT_V2: 'true', IS_SUB_CHANGE: 'true' });
