@@ -169,3 +169,42 @@ describe('FifoDelayQueueService', () => {
     expect(third).toEqual(['3', '4']); // at-least-once: redelivered, nothing skipped
   });
 });
+
+describe('FifoDelayQueueService offset correction', () => {
+  it('pulls a saved offset beyond the queue back to its end (Java correctDelayOffset)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rn-fifo-correct-'));
+    const store = new MemoryStore();
+    const file = new OffsetTableFile(path.join(dir, 'offsets.json'));
+    file.save(new Map([[0, 10]]));
+    store.add('DELAYQ', 0, 'only');
+    store.now += 5000;
+    const seen: string[] = [];
+    const s = new FifoDelayQueueService({
+      name: 'test',
+      store,
+      topic: 'DELAYQ',
+      group: 'G',
+      queues: [{ queueId: 0, delayMs: 1000 }],
+      offsetFile: file,
+      onDue: async (m) => {
+        seen.push(m.body.toString());
+        return true;
+      },
+      idlePollMs: 5,
+      now: () => store.now,
+    });
+    s.start();
+    try {
+      for (let i = 0; i < 100 && s.offsetTable.get(0) !== 1; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(s.offsetTable.get(0)).toBe(1);
+      store.add('DELAYQ', 0, 'after');
+      store.now += 5000;
+      s.wakeup();
+      for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(seen).toEqual(['after']);
+    } finally {
+      await s.shutdown();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

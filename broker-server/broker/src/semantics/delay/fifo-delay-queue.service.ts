@@ -126,6 +126,11 @@ export class FifoDelayQueueService {
     while (this.running) {
       let offset = this.offsets.get(q.queueId) ?? 0;
       const max = await store.getMaxOffsetInQueue(this.opts.topic, q.queueId);
+      if (offset > max) {
+        // The queue is shorter than the saved progress (e.g. recovered after a crash): Java `correctDelayOffset`.
+        offset = max;
+        this.setOffset(q.queueId, offset);
+      }
       if (offset >= max) return -1;
       const min = await store.getMinOffsetInQueue(this.opts.topic, q.queueId);
       if (offset < min) {
