@@ -98,6 +98,8 @@ class LatencyHistogram {
 }
 
 export async function runStoreBench(args: string[]): Promise<void> {
+  // Before the first threadpool job: flushes (fdatasync) must not starve reads and writes of the 4 default threads.
+  process.env.UV_THREADPOOL_SIZE ??= '16';
   const o = parseArgs(args);
   const dir = o.dir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'rn-store-bench-')));
   let maxRss = process.memoryUsage.rss();

@@ -29,6 +29,11 @@ export interface MessageStoreConfig {
   flushCommitLogThoroughInterval: number;
   /** Consume queue / index / checkpoint flush period. Default 1000 ms. */
   flushIntervalConsumeQueue: number;
+  /**
+   * SYNC_FLUSH: fdatasync calls allowed in flight at once. Concurrent syncs of one file complete together in the
+   * kernel, so a new batch need not wait for the previous sync. Default 3 (libuv has 4 threads; one stays for writes).
+   */
+  groupCommitMaxConcurrentSyncs: number;
   /** SYNC_FLUSH: longest wait for the fdatasync covering a put, then FLUSH_DISK_TIMEOUT. Default 5000 ms. */
   syncFlushTimeout: number;
   /** Hours a commit log segment is kept after its last write. Default 72. */
@@ -92,6 +97,7 @@ export function resolveMessageStoreConfig(
     flushCommitLogThoroughInterval: 10000,
     flushIntervalConsumeQueue: 1000,
     syncFlushTimeout: 5000,
+    groupCommitMaxConcurrentSyncs: 3,
     fileReservedTime: 72,
     deleteWhen: '04',
     diskMaxUsedSpaceRatio: 75,

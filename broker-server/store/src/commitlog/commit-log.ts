@@ -29,8 +29,6 @@ export interface RecentChunk {
 const END_FILE_MIN_BLANK_LENGTH = 8;
 // Bound once: SWC's CommonJS re-exports are getters, too slow to call per record.
 const BLANK_MAGIC = MessageMagicCode.BLANK;
-/** fdatasync calls allowed in flight at once: concurrent syncs of one file complete together (kernel coalescing). */
-const MAX_CONCURRENT_FLUSHES = 4;
 
 interface WriteGroup {
   startOffset: number;
@@ -314,13 +312,13 @@ export class CommitLog {
 
   /**
    * SYNC_FLUSH group commit: a sync started after a record was written makes it durable, so one fdatasync serves every
-   * put written before it. Up to MAX_CONCURRENT_FLUSHES syncs run at once: a new batch does not wait for the previous
+   * put written before it. Up to `groupCommitMaxConcurrentSyncs` syncs run at once: a new batch does not wait for the previous
    * sync to finish, and the kernel completes concurrent syncs of one file together.
    */
   private startGroupCommits(): void {
     while (
       this.flushQueue.length > 0 &&
-      this.flushesInFlight < MAX_CONCURRENT_FLUSHES &&
+      this.flushesInFlight < this.config.groupCommitMaxConcurrentSyncs &&
       this.writtenOffset > this.flushRequestedTo
     ) {
       const target = this.writtenOffset;

@@ -203,14 +203,21 @@ export class IndexFile {
     const count = this.header.indexCount;
     const slots = this.slots;
     if (slots && this.dirtySlotPages.size > 0) {
+      // Coalesce dirty 4 KiB slot pages into few large writes (clean pages in small gaps are rewritten as they are).
       const pages = [...this.dirtySlotPages].sort((a, b) => a - b);
       this.dirtySlotPages.clear();
-      const page = Buffer.allocUnsafe(1024 * HASH_SLOT_SIZE);
-      for (const p of pages) {
-        const from = p * 1024;
-        const n = Math.min(1024, this.hashSlotNum - from);
-        for (let i = 0; i < n; i++) page.writeInt32BE(slots[from + i]!, i * HASH_SLOT_SIZE);
-        await writeAll(this.fh, page.subarray(0, n * HASH_SLOT_SIZE), INDEX_HEADER_SIZE + from * HASH_SLOT_SIZE);
+      const maxRunPages = 256;
+      for (let i = 0; i < pages.length;) {
+        const first = pages[i]!;
+        let last = first;
+        let j = i + 1;
+        while (j < pages.length && pages[j]! - last <= 8 && pages[j]! - first < maxRunPages) last = pages[j++]!;
+        const from = first * 1024;
+        const n = Math.min((last + 1) * 1024, this.hashSlotNum) - from;
+        const run = Buffer.allocUnsafe(n * HASH_SLOT_SIZE);
+        for (let k = 0; k < n; k++) run.writeInt32BE(slots[from + k]!, k * HASH_SLOT_SIZE);
+        await writeAll(this.fh, run, INDEX_HEADER_SIZE + from * HASH_SLOT_SIZE);
+        i = j;
       }
     }
     if (this.flushedIndexCount !== count) {
