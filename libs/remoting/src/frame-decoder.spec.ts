@@ -92,6 +92,17 @@ describe('FrameDecoder', () => {
     expect(() => new FrameDecoder().push(g)).toThrow(/Unknown serialize type 9/);
   });
 
+  it('rejects a bad serialize type or header length as soon as the header word arrives', () => {
+    const head = Buffer.alloc(8);
+    head.writeInt32BE(10_000_000, 0);
+    head.writeUInt32BE((3 << 24) | 10, 4);
+    expect(() => new FrameDecoder().push(head)).toThrow(/Unknown serialize type 3/);
+    const d = new FrameDecoder();
+    head.writeUInt32BE(10_000_000, 4);
+    expect(d.push(head.subarray(0, 6))).toEqual([]);
+    expect(() => d.push(head.subarray(6))).toThrow(/Bad header length 10000000/);
+  });
+
   it('stays failed after an error', () => {
     const d = new FrameDecoder();
     expect(() => d.push(Buffer.from([0, 0, 0, 0]))).toThrow(RemotingCommandError);

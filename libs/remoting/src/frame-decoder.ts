@@ -17,6 +17,8 @@ export class FrameDecoder {
   private buffered = 0;
   /** Length field of the frame being assembled, or -1 while unknown. */
   private expected = -1;
+  /** Whether the header word of the frame being assembled was checked already. */
+  private headerChecked = false;
   private failed: RemotingCommandError | undefined;
 
   constructor(opts: FrameDecoderOptions = {}) {
@@ -39,9 +41,15 @@ export class FrameDecoder {
       for (;;) {
         if (this.expected < 0) {
           if (this.buffered < 4) break;
-          const len = this.peekInt32();
+          const len = this.peekInt32(0);
           this.checkLength(len);
           this.expected = len;
+          this.headerChecked = false;
+        }
+        if (!this.headerChecked && this.buffered >= 8) {
+          // Reject a bad serialize type or header length before waiting for (up to 16 MiB of) the rest.
+          this.checkHeaderWord(this.peekInt32(4) >>> 0, this.expected);
+          this.headerChecked = true;
         }
         if (this.buffered < 4 + this.expected) break;
         const data = this.take(4 + this.expected);
@@ -70,16 +78,26 @@ export class FrameDecoder {
     }
   }
 
-  private peekInt32(): number {
+  private checkHeaderWord(word: number, len: number): void {
+    const type = word >>> 24;
+    const hlen = word & 0xffffff;
+    if (type !== 0 && type !== 1) throw new RemotingCommandError(`Unknown serialize type ${type}`);
+    if (hlen > len - 4) {
+      throw new RemotingCommandError(`Bad header length ${hlen}: the frame has only ${len - 4} bytes after it`);
+    }
+  }
+
+  /** Reads the int32 at `offset` of the buffered bytes (which must hold offset + 4 bytes). */
+  private peekInt32(offset: number): number {
     const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readInt32BE(0);
-    const head = Buffer.alloc(4);
+    if (first.length >= offset + 4) return first.readInt32BE(offset);
+    const head = Buffer.alloc(offset + 4);
     let filled = 0;
     for (const c of this.chunks) {
-      filled += c.copy(head, filled, 0, Math.min(c.length, 4 - filled));
-      if (filled === 4) break;
+      filled += c.copy(head, filled, 0, Math.min(c.length, offset + 4 - filled));
+      if (filled === offset + 4) break;
     }
-    return head.readInt32BE(0);
+    return head.readInt32BE(offset);
   }
 
   /** Removes and returns the next `n` bytes (a view when they sit in one chunk, else one concatenation). */
