@@ -214,6 +214,31 @@ describe('broker core (e2e over sockets)', () => {
     expect(msg!.offsetMsgId).toBe(sent.extFields!.msgId);
   });
 
+  it('accepts the long-header SEND_MESSAGE (10) too', async () => {
+    const req = RemotingCommand.createRequest(
+      RequestCode.SEND_MESSAGE,
+      {
+        producerGroup: PG,
+        topic: 'RnLongHeader',
+        defaultTopic: 'TBW102',
+        defaultTopicQueueNums: 4,
+        queueId: 0,
+        sysFlag: 0,
+        bornTimestamp: Date.now(),
+        flag: 7,
+        properties: encodeMessageProperties({ TAGS: 'L' }),
+        reconsumeTimes: 0,
+        unitMode: false,
+        batch: false,
+      },
+      Buffer.from('long header'),
+    );
+    const res = await send(req);
+    expect(res.code).toBe(ResponseCode.SUCCESS);
+    const [msg] = decodeMessageRecords((await call(pullRequest('RnLongHeader', 0, 0))).body!);
+    expect([msg!.body.toString(), msg!.flag, msg!.properties.TAGS]).toEqual(['long header', 7, 'L']);
+  });
+
   it('stores a batch and answers with the comma-joined msgIds', async () => {
     const body = encodeBatchMessages([
       { body: Buffer.from('b1'), flag: 0, properties: { TAGS: 'x' } },

@@ -364,6 +364,11 @@ export class BrokerController {
       }
     }
     await this.remotingServer.shutdown();
+    // Let store puts already in flight settle before the store closes (bounded: 3 s).
+    const settleBy = Date.now() + 3000;
+    while (this.sendMessageProcessor.inFlightPuts > 0 && Date.now() < settleBy) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     try {
       this.consumerOffsetManager.persist();
       this.topicConfigManager.persist();
