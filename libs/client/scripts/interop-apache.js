@@ -17,11 +17,25 @@ const { Message } = require(`${dist}/libs/common/src`);
 const c = require(`${dist}/libs/client/src`);
 
 const ns = process.argv[2] || '127.0.0.1:9876';
-const fast = { namesrvAddr: ns, clientIP: '127.0.0.1', pollNameServerIntervalMs: 1000, rebalanceIntervalMs: 1000, heartbeatBrokerIntervalMs: 1000, lockIntervalMs: 1000 };
+const fast = {
+  namesrvAddr: ns,
+  clientIP: '127.0.0.1',
+  pollNameServerIntervalMs: 1000,
+  rebalanceIntervalMs: 1000,
+  heartbeatBrokerIntervalMs: 1000,
+  lockIntervalMs: 1000,
+};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const until = async (cond, ms) => { const t = Date.now(); while (!cond() && Date.now() - t < ms) await sleep(100); return cond(); };
+const until = async (cond, ms) => {
+  const t = Date.now();
+  while (!cond() && Date.now() - t < ms) await sleep(100);
+  return cond();
+};
 let failures = 0;
-const check = (name, ok, detail = '') => { console.log(`${ok ? 'PASS' : 'FAIL'} ${name} ${detail}`); if (!ok) failures++; };
+const check = (name, ok, detail = '') => {
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${name} ${detail}`);
+  if (!ok) failures++;
+};
 
 (async () => {
   const suffix = Date.now() % 100000;
@@ -45,26 +59,53 @@ const check = (name, ok, detail = '') => { console.log(`${ok ? 'PASS' : 'FAIL'} 
 
   const got = [];
   let failedOnce = false;
-  const cons = new c.DefaultMQPushConsumer({ ...fast, consumerGroup: `rn_interop_cg${suffix}`, instanceName: 'interop-c', consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', maxReconsumeTimes: 1 });
+  const cons = new c.DefaultMQPushConsumer({
+    ...fast,
+    consumerGroup: `rn_interop_cg${suffix}`,
+    instanceName: 'interop-c',
+    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    maxReconsumeTimes: 1,
+  });
   cons.subscribe(topic, '*');
   cons.registerMessageListener({
     consumeMessage: (msgs, ctx) => {
       for (const m of msgs) {
-        if (m.body.toString() === 'hello' && !failedOnce) { failedOnce = true; ctx.delayLevelWhenNextConsume = 1; return 'RECONSUME_LATER'; }
-        got.push(`${m.body.length > 100 ? `c*${m.body.length}` : m.body.toString()}/r${m.reconsumeTimes}/${m.topic === topic}`);
+        if (m.body.toString() === 'hello' && !failedOnce) {
+          failedOnce = true;
+          ctx.delayLevelWhenNextConsume = 1;
+          return 'RECONSUME_LATER';
+        }
+        got.push(
+          `${m.body.length > 100 ? `c*${m.body.length}` : m.body.toString()}/r${m.reconsumeTimes}/${m.topic === topic}`,
+        );
       }
       return 'CONSUME_SUCCESS';
     },
   });
   await cons.start();
   await until(() => got.length >= 5, 30000);
-  check('push consume incl. retry', ['b1/r0/true', 'b2/r0/true', 'c*10000/r0/true', 'hello/r1/true', 'oneway/r0/true'].every((x) => got.includes(x)), JSON.stringify(got.sort()));
+  check(
+    'push consume incl. retry',
+    ['b1/r0/true', 'b2/r0/true', 'c*10000/r0/true', 'hello/r1/true', 'oneway/r0/true'].every((x) => got.includes(x)),
+    JSON.stringify(got.sort()),
+  );
 
-  const tx = new c.TransactionMQProducer({ ...fast, producerGroup: 'rn_interop_tx', instanceName: 'interop-tx', transactionListener: { executeLocalTransaction: () => 'COMMIT_MESSAGE', checkLocalTransaction: () => 'COMMIT_MESSAGE' } });
+  const tx = new c.TransactionMQProducer({
+    ...fast,
+    producerGroup: 'rn_interop_tx',
+    instanceName: 'interop-tx',
+    transactionListener: {
+      executeLocalTransaction: () => 'COMMIT_MESSAGE',
+      checkLocalTransaction: () => 'COMMIT_MESSAGE',
+    },
+  });
   await tx.start();
   const tr = await tx.sendMessageInTransaction(new Message(topic, 'tx-commit'));
   await until(() => got.some((x) => x.startsWith('tx-commit')), 20000);
-  check('transaction commit consumed', tr.localTransactionState === 'COMMIT_MESSAGE' && got.some((x) => x.startsWith('tx-commit')));
+  check(
+    'transaction commit consumed',
+    tr.localTransactionState === 'COMMIT_MESSAGE' && got.some((x) => x.startsWith('tx-commit')),
+  );
   await sleep(1500);
   const stats = await admin.examineConsumeStats(cons.groupName, topic);
   check('consume stats', stats.offsetTable.length === 4, `lag ${stats.diffTotal}`);
@@ -73,7 +114,12 @@ const check = (name, ok, detail = '') => { console.log(`${ok ? 'PASS' : 'FAIL'} 
   const view = await admin.viewMessage(r1.offsetMsgId);
   check('view message', view.body.toString() === 'hello' && view.tags === 'TagA' && view.keys === 'k1');
 
-  const lite = new c.DefaultLitePullConsumer({ ...fast, consumerGroup: 'rn_interop_lite', instanceName: 'interop-lite', autoCommit: false });
+  const lite = new c.DefaultLitePullConsumer({
+    ...fast,
+    consumerGroup: 'rn_interop_lite',
+    instanceName: 'interop-lite',
+    autoCommit: false,
+  });
   await lite.start();
   const mqs = await lite.fetchMessageQueues(topic);
   lite.assign(mqs);
@@ -89,12 +135,33 @@ const check = (name, ok, detail = '') => { console.log(`${ok ? 'PASS' : 'FAIL'} 
   await sleep(1000);
   const seqs = new Map();
   const mk = (name) => {
-    const k = new c.DefaultMQPushConsumer({ ...fast, consumerGroup: `rn_ord_${suffix}`, instanceName: name, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+    const k = new c.DefaultMQPushConsumer({
+      ...fast,
+      consumerGroup: `rn_ord_${suffix}`,
+      instanceName: name,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    });
     k.subscribe(otopic, '*');
-    k.registerMessageListener({ kind: 'orderly', consumeMessage: (msgs) => { for (const m of msgs) { const key = m.getUserProperty('key'); (seqs.get(key) || seqs.set(key, []).get(key)).push(Number(m.getUserProperty('seq'))); } return 'SUCCESS'; } });
+    k.registerMessageListener({
+      kind: 'orderly',
+      consumeMessage: (msgs) => {
+        for (const m of msgs) {
+          const key = m.getUserProperty('key');
+          (seqs.get(key) || seqs.set(key, []).get(key)).push(Number(m.getUserProperty('seq')));
+        }
+        return 'SUCCESS';
+      },
+    });
     return k;
   };
-  const send = async (from, to) => { for (let s = from; s < to; s++) for (const key of ['k0', 'k1', 'k2', 'k3']) await p.send(new Message(otopic, key + s, { properties: { key, seq: String(s) } }), { selector: (list, _m, arg) => list[Number(arg.slice(1)) % list.length], arg: key }); };
+  const send = async (from, to) => {
+    for (let s = from; s < to; s++)
+      for (const key of ['k0', 'k1', 'k2', 'k3'])
+        await p.send(new Message(otopic, key + s, { properties: { key, seq: String(s) } }), {
+          selector: (list, _m, arg) => list[Number(arg.slice(1)) % list.length],
+          arg: key,
+        });
+  };
   const oa = mk('interop-oa');
   await oa.start();
   await send(0, 20);
@@ -103,8 +170,15 @@ const check = (name, ok, detail = '') => { console.log(`${ok ? 'PASS' : 'FAIL'} 
   await send(20, 40);
   const uniqueCount = () => [...seqs.values()].reduce((s, l) => s + new Set(l).size, 0);
   await until(() => uniqueCount() >= 160, 30000);
-  const inOrder = [...seqs.values()].every((l) => { const f = l.filter((x, i) => l.indexOf(x) === i); return f.every((x, i) => i === 0 || x > f[i - 1]); });
-  check('orderly across rebalance', uniqueCount() === 160 && inOrder, `owned ${oa.assignedQueues().length}+${ob.assignedQueues().length}`);
+  const inOrder = [...seqs.values()].every((l) => {
+    const f = l.filter((x, i) => l.indexOf(x) === i);
+    return f.every((x, i) => i === 0 || x > f[i - 1]);
+  });
+  check(
+    'orderly across rebalance',
+    uniqueCount() === 160 && inOrder,
+    `owned ${oa.assignedQueues().length}+${ob.assignedQueues().length}`,
+  );
 
   // request-reply
   const rt = `RnReq${suffix}`;
@@ -112,9 +186,18 @@ const check = (name, ok, detail = '') => { console.log(`${ok ? 'PASS' : 'FAIL'} 
   await sleep(1000);
   const replier = new c.DefaultMQProducer({ ...fast, producerGroup: 'rn_interop_rp', instanceName: 'interop-rp' });
   await replier.start();
-  const rc = new c.DefaultMQPushConsumer({ ...fast, consumerGroup: `rn_interop_rc${suffix}`, instanceName: 'interop-rc' });
+  const rc = new c.DefaultMQPushConsumer({
+    ...fast,
+    consumerGroup: `rn_interop_rc${suffix}`,
+    instanceName: 'interop-rc',
+  });
   rc.subscribe(rt, '*');
-  rc.registerMessageListener({ consumeMessage: async (msgs) => { for (const m of msgs) await replier.sendReply(m, `reply:${m.body.toString()}`); return 'CONSUME_SUCCESS'; } });
+  rc.registerMessageListener({
+    consumeMessage: async (msgs) => {
+      for (const m of msgs) await replier.sendReply(m, `reply:${m.body.toString()}`);
+      return 'CONSUME_SUCCESS';
+    },
+  });
   await rc.start();
   await until(() => rc.assignedQueues().length > 0, 10000);
   const reply = await p.request(new Message(rt, 'ping'), 10000);
@@ -123,4 +206,7 @@ const check = (name, ok, detail = '') => { console.log(`${ok ? 'PASS' : 'FAIL'} 
   for (const x of [rc, replier, oa, ob, lite, tx, cons, p, admin]) await x.shutdown();
   console.log(failures === 0 ? 'ALL PASSED' : `${failures} FAILED`);
   process.exit(failures === 0 ? 0 : 1);
-})().catch((e) => { console.error('FAILED', e); process.exit(1); });
+})().catch((e) => {
+  console.error('FAILED', e);
+  process.exit(1);
+});
