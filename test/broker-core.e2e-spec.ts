@@ -537,6 +537,60 @@ describe('broker core (e2e over sockets)', () => {
     );
     expect(view.code).toBe(ResponseCode.SUCCESS);
     expect(decodeMessageRecords(view.body!)[0]!.properties.KEYS).toBe('admin-key');
+    // Subscription groups and consumer offsets.
+    const group = {
+      groupName: 'RnAdminGroup',
+      consumeEnable: true,
+      consumeFromMinEnable: true,
+      consumeBroadcastEnable: true,
+      retryQueueNums: 2,
+      retryMaxTimes: 3,
+      brokerId: 0,
+      whichBrokerWhenConsumeSlowly: 1,
+      notifyConsumerIdsChangedEnable: true,
+    };
+    const createGroup = RemotingCommand.createRequest(
+      RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
+      {},
+      Buffer.from(JSON.stringify(group)),
+    );
+    expect((await call(createGroup)).code).toBe(ResponseCode.SUCCESS);
+    expect(mq.broker.topicConfigManager.selectTopicConfig('%RETRY%RnAdminGroup')!.writeQueueNums).toBe(2);
+    const groups = await call(RemotingCommand.createRequest(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, {}));
+    expect(groups.body!.toString()).toContain('"retryMaxTimes":3');
+    const commit = RemotingCommand.createRequest(RequestCode.UPDATE_CONSUMER_OFFSET, {
+      consumerGroup: 'RnAdminGroup',
+      topic: 'RnAdminTopic',
+      queueId: 1,
+      commitOffset: 1,
+    });
+    expect((await call(commit)).code).toBe(ResponseCode.SUCCESS);
+    const offsets = await call(RemotingCommand.createRequest(RequestCode.GET_ALL_CONSUMER_OFFSET, {}));
+    expect(offsets.body!.toString()).toContain('"RnAdminTopic@RnAdminGroup":{1:1');
+    const consumeStats = await call(
+      RemotingCommand.createRequest(RequestCode.GET_CONSUME_STATS, {
+        consumerGroup: 'RnAdminGroup',
+        topic: 'RnAdminTopic',
+      }),
+    );
+    expect(consumeStats.code).toBe(ResponseCode.SUCCESS);
+    expect(consumeStats.body!.toString()).toContain('"brokerOffset":1,"consumerOffset":1');
+    const byConsumer = await call(
+      RemotingCommand.createRequest(RequestCode.QUERY_TOPICS_BY_CONSUMER, { group: 'RnAdminGroup' }),
+    );
+    expect(byConsumer.body!.toString()).toContain('"RnAdminTopic"');
+    const delGroup = RemotingCommand.createRequest(RequestCode.DELETE_SUBSCRIPTIONGROUP, {
+      groupName: 'RnAdminGroup',
+      cleanOffset: true,
+    });
+    expect((await call(delGroup)).code).toBe(ResponseCode.SUCCESS);
+    expect(mq.broker.subscriptionGroupManager.subscriptionGroupTable.has('RnAdminGroup')).toBe(false);
+    expect(mq.broker.consumerOffsetManager.queryOffset('RnAdminGroup', 'RnAdminTopic', 1)).toBe(-1);
+    // Deleting a topic removes it from the table (and the name servers, through re-registration).
+    const delTopic = RemotingCommand.createRequest(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: 'RnAdminTopic' });
+    expect((await call(delTopic)).code).toBe(ResponseCode.SUCCESS);
+    const after = await call(RemotingCommand.createRequest(RequestCode.GET_ALL_TOPIC_CONFIG, {}));
+    expect(after.body!.toString()).not.toContain('"RnAdminTopic"');
   });
 });
 
