@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import { RemotingConnectError, RocketMQError } from '@rocketnest/common';
-import { RemotingCommand, type SerializeType } from './remoting-command';
+import { RemotingCommand, SerializeType } from './remoting-command';
 import { RemotingConnection, type RemotingChannel, type RequestProcessor } from './remoting-connection';
 import { RequestDispatcher, type ProcessorOptions } from './request-dispatcher';
 
@@ -134,15 +134,21 @@ export class RemotingServer extends EventEmitter {
   /** Sends a request to a connected client and waits for its response. */
   async invoke(channel: RemotingChannel, request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     const conn = this.connectionOf(channel);
-    if (this.opts.serializeType !== undefined) request.serializeType = this.opts.serializeType;
+    this.prepare(request);
     return conn.invoke(request, timeoutMs);
   }
 
   /** Sends a oneway request to a connected client (e.g. NOTIFY_CONSUMER_IDS_CHANGED, CHECK_TRANSACTION_STATE). */
   async invokeOneway(channel: RemotingChannel, request: RemotingCommand, timeoutMs = 3000): Promise<void> {
     const conn = this.connectionOf(channel);
-    if (this.opts.serializeType !== undefined) request.serializeType = this.opts.serializeType;
+    this.prepare(request);
     return conn.invokeOneway(request, timeoutMs);
+  }
+
+  private prepare(request: RemotingCommand): void {
+    if (this.opts.serializeType !== undefined) request.serializeType = this.opts.serializeType;
+    // The binary header stores the code as int16; larger codes must use JSON.
+    if (request.code > 0x7fff) request.serializeType = SerializeType.JSON;
   }
 
   /**
