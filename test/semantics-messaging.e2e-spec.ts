@@ -480,6 +480,55 @@ describe('broker messaging semantics (e2e over sockets)', () => {
     });
   });
 
+  it('transactions: a CHECK_IMMUNITY_TIME_IN_SECONDS half message is checked only after it, without blocking others', async () => {
+    const txGroup = 'rn_sem_tx_immunity';
+    const producer = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    producer.start();
+    const firstCheck = new Map<string, number>();
+    producer.registerProcessor(RequestCode.CHECK_TRANSACTION_STATE, (req) => {
+      const h = req.extFields!;
+      if (!firstCheck.has(h.msgId!)) firstCheck.set(h.msgId!, Date.now());
+      void producer.invokeOneway(
+        mq.brokerAddr,
+        RemotingCommand.createRequest(RequestCode.END_TRANSACTION, {
+          producerGroup: txGroup,
+          tranStateTableOffset: h.tranStateTableOffset,
+          commitLogOffset: h.commitLogOffset,
+          commitOrRollback: 8,
+          fromTransactionCheck: true,
+          msgId: h.msgId,
+          transactionId: h.transactionId,
+        }),
+        3000,
+      );
+      return null;
+    });
+    try {
+      await producer.invoke(mq.brokerAddr, heartbeat('rn-tx-immunity', { producerGroup: txGroup }), 3000);
+      const half = (tag: string, extra: Record<string, string>) =>
+        send(
+          'RnSemTxImmunity',
+          { [MessageConst.TRAN_MSG]: 'true', [MessageConst.PGROUP]: txGroup, TAGS: tag, ...extra },
+          { sysFlag: MessageSysFlag.TRANSACTION_PREPARED_TYPE },
+        );
+      const sentA = Date.now();
+      const a = await half('immune', { [MessageConst.CHECK_IMMUNITY_TIME_IN_SECONDS]: '1' });
+      const b = await half('plain', {});
+      const tags = await waitFor(
+        async () => {
+          const msgs = await pullAll('RnSemTxImmunity');
+          return msgs.length === 2 ? msgs.map((m) => m.properties.TAGS).sort() : undefined;
+        },
+        { timeoutMs: 5000 },
+      );
+      expect(tags).toEqual(['immune', 'plain']);
+      expect(firstCheck.get(a.transactionId!)! - sentA).toBeGreaterThanOrEqual(1000);
+      expect(firstCheck.get(b.transactionId!)!).toBeLessThan(firstCheck.get(a.transactionId!)!);
+    } finally {
+      await producer.shutdown();
+    }
+  });
+
   it('request-reply: pushes a reply to the requester over its connection and stores it', async () => {
     const requester = new RemotingClient({ channelMaxIdleTimeMs: 0 });
     requester.start();

@@ -16,7 +16,7 @@ import { RemotingCommand } from '@rocketnest/remoting';
 import type { PutMessageResult } from '@rocketnest/store';
 import type { SemanticsHost } from '../semantics-host';
 import { AbortableSleep } from '../util/abortable-sleep';
-import { appendOf, finishInner, intProperty, isPutStored, toInner } from '../util/message-util';
+import { type AppendInfo, appendOf, finishInner, intProperty, isPutStored, toInner } from '../util/message-util';
 
 /** Tag of op records (Java `TransactionalMessageUtil.REMOVETAG`). */
 export const OP_REMOVE_TAG = 'd';
@@ -53,7 +53,9 @@ export interface CheckRunResult {
  *   half-queue offset followed by `,`); commit first re-stores the message in its real topic/queue.
  * - the check run (every `transactionCheckInterval`) reads the op queue to learn which half offsets are resolved,
  *   then walks the half queue from its consumed offset: a resolved entry is skipped; an unresolved one older than
- *   `transactionTimeOut` is re-appended to the half queue with `TRANSACTION_CHECK_TIMES + 1` and the producer group
+ *   `transactionTimeOut` (or its own `CHECK_IMMUNITY_TIME_IN_SECONDS`; within that time it is re-appended with
+ *   `TRAN_PREPARED_QUEUE_OFFSET` pointing at the original, so it never blocks the queue) is re-appended to the half
+ *   queue with `TRANSACTION_CHECK_TIMES + 1` and the producer group
  *   (`PGROUP`) is sent CHECK_TRANSACTION_STATE about that new copy; after `transactionCheckMax` checks it goes to
  *   `TRANS_CHECK_MAX_TIME_TOPIC`. Both consumed offsets are kept by the consumer offset manager under the group
  *   `CID_RMQ_SYS_TRANS`, as in Java, so a restart resumes the walk.
@@ -226,14 +228,32 @@ export class TransactionalMessageService {
       } else if (startTime - half.storeTimestamp > this.host.brokerConfig.fileReservedTime * 3_600_000) {
         // Older than the commit log keeps files: Java skips it.
       } else {
-        const immunitySec = intProperty(half, MessageConst.CHECK_IMMUNITY_TIME_IN_SECONDS);
-        const immunityMs =
-          immunitySec !== undefined && immunitySec * 1000 > this.timeoutMs ? immunitySec * 1000 : this.timeoutMs;
         const age = startTime - half.bornTimestamp;
-        if (age >= 0 && age < immunityMs) break scan;
-        const sent = await this.putBackAndCheck(half, checkTimes + 1);
-        if (!sent) break;
-        outcome.checked++;
+        const preparedOffset = intProperty(half, MessageConst.TRAN_PREPARED_QUEUE_OFFSET);
+        const immunityText = half.getProperty(MessageConst.CHECK_IMMUNITY_TIME_IN_SECONDS);
+        if (preparedOffset !== undefined && resolved.has(preparedOffset)) {
+          // A copy kept through its immunity time whose original has been committed or rolled back since.
+        } else if (immunityText !== undefined) {
+          // Java getImmunityTime: seconds × 1000, or transactionTimeOut when unparsable / -1.
+          const sec = Number(immunityText);
+          const immunityMs = Number.isInteger(sec) && sec !== -1 ? sec * 1000 : this.timeoutMs;
+          if (age < immunityMs) {
+            // Java putImmunityMsgBackToHalfQueue: keep it (pointing at the original) and go on with the queue.
+            const kept = await this.putBack(half, {
+              [MessageConst.TRAN_PREPARED_QUEUE_OFFSET]: String(preparedOffset ?? half.queueOffset),
+            });
+            if (!kept) break;
+          } else {
+            const sent = await this.putBackAndCheck(half, checkTimes + 1);
+            if (!sent) break;
+            outcome.checked++;
+          }
+        } else {
+          if (age >= 0 && age < this.timeoutMs) break scan;
+          const sent = await this.putBackAndCheck(half, checkTimes + 1);
+          if (!sent) break;
+          outcome.checked++;
+        }
       }
       i = half.queueOffset + 1;
       halfOffset = i;
@@ -253,13 +273,19 @@ export class TransactionalMessageService {
     return outcome;
   }
 
-  /** Re-appends the half message with a higher check count and asks its producer group about the new copy. */
-  private async putBackAndCheck(half: MessageExt, checkTimes: number): Promise<boolean> {
+  /** Re-appends a copy of the half message (same born time) with some properties changed. */
+  private async putBack(half: MessageExt, properties: Record<string, string>): Promise<AppendInfo | undefined> {
     const copy = toInner(half, { storeHost: this.host.storeHost });
-    copy.putProperty(MessageConst.TRANSACTION_CHECK_TIMES, String(checkTimes));
+    for (const [name, value] of Object.entries(properties)) copy.putProperty(name, value);
     const result = await this.host.messageStore.putMessage(finishInner(copy));
     const append = appendOf(result);
-    if (!isPutStored(result) || !append) return false;
+    return isPutStored(result) && append ? append : undefined;
+  }
+
+  /** Re-appends the half message with a higher check count and asks its producer group about the new copy. */
+  private async putBackAndCheck(half: MessageExt, checkTimes: number): Promise<boolean> {
+    const append = await this.putBack(half, { [MessageConst.TRANSACTION_CHECK_TIMES]: String(checkTimes) });
+    if (!append) return false;
     const producerGroup = half.getProperty(MessageConst.PGROUP);
     const channel = producerGroup ? this.host.producerManager.getAvailableChannel(producerGroup) : undefined;
     if (!channel) return true; // Java logs "channel is null" and checks again next run.
