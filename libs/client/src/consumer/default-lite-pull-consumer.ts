@@ -362,11 +362,7 @@ export class DefaultLitePullConsumer implements MQConsumerInner {
       store.updateOffset(st.mq, st.consumeOffset, false);
       mqs.push(st.mq);
     }
-    if (sync && store instanceof RemoteBrokerOffsetStore) {
-      await Promise.all(mqs.map((mq) => store.persist(mq)));
-    } else {
-      await store.persistAll(mqs);
-    }
+    await store.persistAll(mqs, sync);
   }
 
   private async commitQueue(mq: MessageQueue): Promise<void> {

@@ -353,7 +353,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
       const owned = this.rebalance!.ownedQueues();
       for (const { pq } of this.rebalance!.processQueueTable.values()) pq.dropped = true;
       try {
-        await this.offsetStore!.persistAll(owned);
+        await this.offsetStore!.persistAll(owned, true);
       } catch (err) {
         client.logger.warn('persisting offsets on shutdown failed', err);
       }

@@ -25,7 +25,8 @@ export interface OffsetStore {
   load(): Promise<void>;
   updateOffset(mq: MessageQueue, offset: number, increaseOnly: boolean): void;
   readOffset(mq: MessageQueue, type: ReadOffsetType): Promise<number>;
-  persistAll(mqs: MessageQueue[]): Promise<void>;
+  /** Writes the offsets of `mqs`; `sync` waits for the broker's answer (used on shutdown). */
+  persistAll(mqs: MessageQueue[], sync?: boolean): Promise<void>;
   persist(mq: MessageQueue): Promise<void>;
   removeOffset(mq: MessageQueue): void;
   cloneOffsetTable(topic?: string): Map<string, { mq: MessageQueue; offset: number }>;
@@ -79,14 +80,14 @@ export class RemoteBrokerOffsetStore extends MemoryOffsetTable implements Offset
     return offset;
   }
 
-  async persistAll(mqs: MessageQueue[]): Promise<void> {
+  async persistAll(mqs: MessageQueue[], sync = false): Promise<void> {
     const wanted = new Set(mqs.map(messageQueueKey));
     const calls: Promise<void>[] = [];
     for (const [key, { mq, offset }] of this.table) {
       if (!wanted.has(key)) continue;
       calls.push(
         this.brokerAddr(mq)
-          .then((addr) => this.client.api.updateConsumerOffset(addr, this.group, mq, offset, true))
+          .then((addr) => this.client.api.updateConsumerOffset(addr, this.group, mq, offset, !sync))
           .catch((err) => this.client.logger.warn(`persisting offset of ${key} failed`, err)),
       );
     }
