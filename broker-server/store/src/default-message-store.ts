@@ -1191,12 +1191,14 @@ export class DefaultMessageStore {
     result.nextBeginOffset = offset + i;
   }
 
+  /** Next offset of the queue (one past the newest entry); 0 for an unknown queue. */
   getMaxOffsetInQueue(topic: string, queueId: number): number {
     return this.findConsumeQueue(topic, queueId)?.getMaxOffsetInQueue() ?? 0;
   }
 
+  /** Oldest offset still readable; 0 for an unknown queue (Java creates the queue on demand and answers 0 too). */
   getMinOffsetInQueue(topic: string, queueId: number): number {
-    return this.findConsumeQueue(topic, queueId)?.getMinOffsetInQueue() ?? -1;
+    return this.findConsumeQueue(topic, queueId)?.getMinOffsetInQueue() ?? 0;
   }
 
   /** Commit log offset of a queue entry; 0 when there is none. */

@@ -64,7 +64,10 @@ export interface MessageFilter {
   isMatchedByCommitLog(record: Buffer, properties?: Record<string, string>): boolean;
 }
 
-/** Called as the dispatcher indexes each new message (Java `MessageArrivingListener`). */
+/**
+ * Called as the dispatcher indexes each new message (Java `MessageArrivingListener`). `logicOffset` is the queue's new
+ * max offset (the message's queue offset + 1), as Java passes it; `tagsCode` is the consume queue tags code.
+ */
 export type MessageArrivingListener = (
   topic: string,
   queueId: number,
