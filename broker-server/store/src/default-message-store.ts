@@ -1090,7 +1090,8 @@ export class DefaultMessageStore {
         result.status = 'OFFSET_OVERFLOW_BADLY';
         result.nextBeginOffset = minOffset === 0 ? minOffset : maxOffset;
       } else {
-        const scan = Math.max(this.config.maxFilterMessageCount, maxMsgNums);
+        // Without a filter every entry is taken, so reading more than maxMsgNums entries is wasted.
+        const scan = filter ? Math.max(this.config.maxFilterMessageCount, maxMsgNums) : Math.max(1, maxMsgNums);
         const entries = await cq.getEntries(offset, scan);
         if (!entries) {
           result.status = 'OFFSET_FOUND_NULL';
