@@ -18,7 +18,7 @@ import {
   type HeartbeatData,
 } from '@rocketnest/common';
 import { RemotingClient, RemotingCommand, type ExtFieldValue } from '@rocketnest/remoting';
-import { EmbeddedRocketMQ, HealthServer, TopicConfigManager } from '@rocketnest/broker';
+import { BrokerController, EmbeddedRocketMQ, HealthServer, TopicConfigManager, silentLogger } from '@rocketnest/broker';
 import { waitFor } from './utils/wait-for';
 
 const PG = 'rn_e2e_producer';
@@ -696,6 +696,43 @@ describe('broker registration and hosting (e2e)', () => {
       expect((await get('/other')).status).toBe(404);
     } finally {
       await health.shutdown();
+    }
+  });
+});
+
+describe('broker start failure (e2e)', () => {
+  it('rejects start when the port is taken, releases everything, and shuts down idempotently', async () => {
+    const first = await EmbeddedRocketMQ.start();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rn-broker-fail-'));
+    try {
+      const second = new BrokerController(
+        { storePathRootDir: root, listenPort: first.broker.port, bindAddress: '127.0.0.1', brokerIP1: '127.0.0.1' },
+        { logger: silentLogger },
+      );
+      await expect(second.start()).rejects.toThrow(/EADDRINUSE/);
+      expect(second.isRunning()).toBe(false);
+      await second.shutdown();
+      await second.shutdown();
+    } finally {
+      await first.shutdown();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('waits for a start in progress when shut down during start', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rn-broker-race-'));
+    try {
+      const broker = new BrokerController(
+        { storePathRootDir: root, listenPort: 0, bindAddress: '127.0.0.1', brokerIP1: '127.0.0.1' },
+        { logger: silentLogger },
+      );
+      const started = broker.start();
+      const stopped = broker.shutdown();
+      await started;
+      await stopped;
+      expect(broker.isRunning()).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -112,6 +112,7 @@ export class BrokerController {
   private registering: Promise<void> | undefined;
   private startPromise: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
+  private stopPromise: Promise<void> | undefined;
 
   constructor(config: Partial<BrokerConfig> & { storePathRootDir: string }, opts: BrokerControllerOptions = {}) {
     const merged: BrokerConfig = { ...defaultBrokerConfig(), ...stripUndefined(config) };
@@ -337,18 +338,27 @@ export class BrokerController {
     run();
   }
 
+  /** Stops everything in reverse order; waits for a start in progress first. Idempotent. */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.stopAll();
+    this.shutdownPromise ??= (async () => {
+      if (this.state === 'STARTING' && this.startPromise) await this.startPromise.catch(() => undefined);
+      await this.stopAll();
+    })();
     return this.shutdownPromise;
   }
 
-  private async stopAll(): Promise<void> {
+  /** The shutdown sequence, run at most once (by `shutdown()` or by a failed `start()`). */
+  private stopAll(): Promise<void> {
+    this.stopPromise ??= this.doStop();
+    return this.stopPromise;
+  }
+
+  private async doStop(): Promise<void> {
     const wasRunning = this.state === 'RUNNING';
     this.state = 'SHUTDOWN_ALREADY';
     for (const t of this.timers.splice(0)) clearTimeout(t);
     if (this.registerTimer) clearTimeout(this.registerTimer);
     this.registerTimer = undefined;
-    if (this.startPromise && !wasRunning) await this.startPromise.catch(() => undefined);
     if (this.registering) await this.registering.catch(() => undefined);
     if (wasRunning) {
       await this.brokerOuterApi
