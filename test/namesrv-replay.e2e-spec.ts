@@ -24,7 +24,7 @@ interface Frame {
   bodyHex: string;
 }
 
-const WIRE = '/work/shared/fixtures/wire';
+const WIRE = join(__dirname, 'fixtures/apache-rocketmq/wire');
 
 function toCommand(f: Frame): RemotingCommand {
   const header = f.serializeType === 1 ? Buffer.from(f.headerHex!, 'hex') : Buffer.from(f.headerText!, 'utf8');

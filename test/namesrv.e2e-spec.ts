@@ -19,7 +19,7 @@ interface FixtureFrame {
   link: string;
 }
 
-const WIRE = '/work/shared/fixtures/wire';
+const WIRE = join(__dirname, 'fixtures/apache-rocketmq/wire');
 const load = (version: string, file: string): FixtureFrame[] =>
   JSON.parse(readFileSync(join(WIRE, version, file), 'utf8')) as FixtureFrame[];
 

@@ -15,7 +15,7 @@ interface FixtureFrame {
   note?: string;
 }
 
-const WIRE = '/work/shared/fixtures/wire';
+const WIRE = join(__dirname, '../../../test/fixtures/apache-rocketmq/wire');
 
 function fixtureFrames(): Array<[string, FixtureFrame]> {
   const out: Array<[string, FixtureFrame]> = [];
