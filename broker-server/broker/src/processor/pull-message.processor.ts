@@ -25,6 +25,7 @@ const MASTER_ID = 0;
 export class PullMessageProcessor {
   /** Messages delivered since start (runtime info). */
   getCount = 0;
+  private readonly filterCache = new WeakMap<SubscriptionData, ExpressionMessageFilter>();
 
   constructor(private readonly broker: BrokerController) {}
 
@@ -146,7 +147,12 @@ export class PullMessageProcessor {
         return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
       }
     }
-    const messageFilter = new ExpressionMessageFilter(subscriptionData, sql92);
+    // A heartbeat-registered subscription is a long-lived object: reuse its filter across pulls.
+    let messageFilter = subscriptionFlag || sql92 ? undefined : this.filterCache.get(subscriptionData);
+    if (!messageFilter) {
+      messageFilter = new ExpressionMessageFilter(subscriptionData, sql92);
+      if (!subscriptionFlag && !sql92) this.filterCache.set(subscriptionData, messageFilter);
+    }
 
     const store = broker.messageStore;
     let result: GetMessageResult | undefined;
