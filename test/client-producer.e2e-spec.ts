@@ -127,6 +127,23 @@ describe('DefaultMQProducer against the embedded broker', () => {
     }
   });
 
+  it('fails over to the next name server in the list', async () => {
+    const topic = unique('Fo');
+    await createTopic(cluster.namesrvAddr, topic);
+    const p = new DefaultMQProducer({
+      ...FAST,
+      namesrvAddr: `127.0.0.1:1;${cluster.namesrvAddr}`,
+      producerGroup: unique('pg'),
+      instanceName: unique('p'),
+    });
+    await p.start();
+    try {
+      expect((await p.send(new Message(topic, 'via second name server'))).sendStatus).toBe(SendStatus.SEND_OK);
+    } finally {
+      await p.shutdown();
+    }
+  });
+
   it('sends to a chosen queue and through a hash selector', async () => {
     const topic = unique('T');
     await createTopic(cluster.namesrvAddr, topic);
