@@ -1,9 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { decodeMessageRecord, javaStringHashCode, MessageSysFlag } from '@rocketnest/common';
-import { makeMessage, makeTempDir, openStore } from '../test/store-test-utils';
+import { makeMessage, makeTempDir, openStore, testConfig } from '../test/store-test-utils';
 import { waitFor } from '../../../test/utils/wait-for';
-import type { DefaultMessageStore } from './default-message-store';
+import { DefaultMessageStore } from './default-message-store';
 import { MappedFile, offsetToFileName } from './mapped-file/mapped-file';
 import type { MessageFilter } from './store-types';
 
@@ -457,6 +457,21 @@ describe('DefaultMessageStore', () => {
       expect((await store.queryMessage('C', 'key29', 4, 0, Number.MAX_SAFE_INTEGER)).messageBuffers.map(body)).toEqual([
         'c29',
       ]);
+    });
+
+    it('refuses a store directory that another store or another live process uses', async () => {
+      store = await openStore(dir);
+      const second = new DefaultMessageStore(testConfig(dir));
+      second.logger = { warn: () => undefined, error: () => undefined };
+      expect(await second.load()).toBe(false);
+      await store.shutdown();
+      await fsp.writeFile(path.join(dir, 'lock'), `pid:${process.ppid}`);
+      const third = new DefaultMessageStore(testConfig(dir));
+      third.logger = second.logger;
+      await expect(third.start()).rejects.toThrow(/failed to load/);
+      await fsp.writeFile(path.join(dir, 'lock'), 'lock');
+      store = await openStore(dir);
+      expect(await fsp.readFile(path.join(dir, 'lock'), 'utf8')).toBe(`pid:${process.pid}`);
     });
 
     it('cuts a torn record at the tail after a crash and appends over it', async () => {

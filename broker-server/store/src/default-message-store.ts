@@ -91,6 +91,18 @@ export interface DeleteFilesResult {
   deletedIndexFiles: number;
 }
 
+/** Store directories open in this process (a second open of one directory is refused). */
+const openRoots = new Set<string>();
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 const consoleLogger: StoreLogger = {
   warn: (m) => process.stderr.write(`[store] WARN ${m}\n`),
   error: (m) => process.stderr.write(`[store] ERROR ${m}\n`),
@@ -132,6 +144,7 @@ export class DefaultMessageStore {
   private diskUsedRatio = 0;
   private manualDeleteTimes = 0;
   private lastExitOK = true;
+  private lockedRoot: string | undefined;
   private loops: ServiceLoop[] = [];
   private startPromise: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -179,6 +192,7 @@ export class DefaultMessageStore {
     if (this.state !== 'CREATE_JUST') throw new Error(`store already loaded (state ${this.state})`);
     try {
       await fsp.mkdir(this.config.storePathRootDir, { recursive: true });
+      await this.acquireLock();
       this.lastExitOK = !(await exists(this.abortFile));
       this.checkpoint = await StoreCheckpoint.open(path.join(this.config.storePathRootDir, 'checkpoint'));
       await this.commitLog.mfq.load();
@@ -195,6 +209,29 @@ export class DefaultMessageStore {
       await this.closeFiles().catch(() => undefined);
       return false;
     }
+  }
+
+  /**
+   * The `lock` file (Java locks it with `FileChannel.tryLock`): holds `pid:<n>` of the process using the store. A
+   * store used by another live process, or already open in this one, is refused.
+   */
+  private async acquireLock(): Promise<void> {
+    const root = path.resolve(this.config.storePathRootDir);
+    if (openRoots.has(root)) throw new Error(`store ${root} is already open in this process`);
+    const lockFile = path.join(root, 'lock');
+    const text = await fsp.readFile(lockFile, 'utf8').catch(() => '');
+    const m = /^pid:(\d+)$/.exec(text.trim());
+    if (m && Number(m[1]) !== process.pid && isProcessAlive(Number(m[1]))) {
+      throw new Error(`store ${root} is in use by process ${m[1]}; stop it first`);
+    }
+    await fsp.writeFile(lockFile, `pid:${process.pid}`);
+    openRoots.add(root);
+    this.lockedRoot = root;
+  }
+
+  private releaseLock(): void {
+    if (this.lockedRoot) openRoots.delete(this.lockedRoot);
+    this.lockedRoot = undefined;
   }
 
   private async loadConsumeQueues(): Promise<void> {
@@ -409,6 +446,7 @@ export class DefaultMessageStore {
       this.commitLog.abortFlushWaiters();
       await this.flushLogics(true);
       await this.closeFiles();
+      await fsp.writeFile(path.join(this.config.storePathRootDir, 'lock'), 'lock');
       await fsp.rm(this.abortFile, { force: true });
     })();
     return this.shutdownPromise;
@@ -421,6 +459,7 @@ export class DefaultMessageStore {
   }
 
   private async closeFiles(): Promise<void> {
+    this.releaseLock();
     await this.commitLog.close();
     for (const cq of this.allConsumeQueues()) await cq.close();
     await this.indexService.close();

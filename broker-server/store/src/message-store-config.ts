@@ -121,6 +121,7 @@ export function resolveMessageStoreConfig(
     warmMappedFileEnable: true,
     ...stripUndefined(input),
   };
+  if (!config.storePathCommitLog) config.storePathCommitLog = `${root}/commitlog`;
   if (config.mappedFileSizeConsumeQueue % 20 !== 0) {
     throw new Error(`mappedFileSizeConsumeQueue must be a multiple of 20, got ${config.mappedFileSizeConsumeQueue}`);
   }
