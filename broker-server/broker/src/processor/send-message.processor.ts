@@ -14,6 +14,7 @@ import {
   isNotAllowedSendTopic,
   createUniqId,
   encodeMessageProperties,
+  type HostAddress,
   type TopicConfig,
 } from '@rocketnest/common';
 import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
@@ -38,6 +39,18 @@ export class SendMessageProcessor {
   putCount = 0;
 
   constructor(private readonly broker: BrokerController) {}
+
+  private readonly bornHosts = new WeakMap<RemotingChannel, HostAddress>();
+
+  /** The producer's address as a record host, parsed once per connection. */
+  private bornHostOf(channel: RemotingChannel): HostAddress {
+    let host = this.bornHosts.get(channel);
+    if (!host) {
+      host = hostOf(channel.remoteAddr);
+      this.bornHosts.set(channel, host);
+    }
+    return host;
+  }
 
   get inFlightPuts(): number {
     return this.inFlight;
@@ -183,7 +196,7 @@ export class SendMessageProcessor {
     if (topicConfig.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
     msg.sysFlag = sysFlag;
     msg.bornTimestamp = header.bornTimestamp;
-    msg.bornHost = hostOf(channel.remoteAddr);
+    msg.bornHost = this.bornHostOf(channel);
     msg.storeHost = broker.storeHost;
     msg.reconsumeTimes = header.reconsumeTimes ?? 0;
 
@@ -250,7 +263,7 @@ export class SendMessageProcessor {
       body,
       sysFlag,
       bornTimestamp: header.bornTimestamp,
-      bornHost: hostOf(channel.remoteAddr),
+      bornHost: this.bornHostOf(channel),
       storeHost: broker.storeHost,
       propertiesString: encodeMessageProperties(props),
       reconsumeTimes: header.reconsumeTimes ?? 0,
