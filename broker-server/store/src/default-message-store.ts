@@ -507,9 +507,10 @@ export class DefaultMessageStore {
     const t0 = performance.now();
     let propertiesString: string;
     if (msg.propertiesString) {
-      // The string is what the record will hold: make the map agree with it (dispatch reads tags and keys from it).
+      // The string is what the record holds. A caller that set only the string gets the map decoded from it
+      // (dispatch reads tags and keys from the map); when both are set they must agree, as syncPropertiesString makes.
       propertiesString = msg.propertiesString;
-      msg.properties = decodeProperties(propertiesString);
+      if (isEmptyObject(msg.properties)) msg.properties = decodeProperties(propertiesString);
     } else {
       propertiesString = encodeProperties(msg.properties);
     }
@@ -1440,6 +1441,11 @@ function parseBatchBody(body: Buffer): { body: Buffer; flag: number; properties:
     p = end;
   }
   return out;
+}
+
+function isEmptyObject(o: Record<string, string>): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
 }
 
 function clamp(v: number, lo: number, hi: number): number {
