@@ -138,7 +138,9 @@ export class RocketMQTestingModule {
       module: RocketMQTestingModule,
       global: true,
       providers: [
-        { provide: ROCKETMQ_TESTING_OPTIONS, useValue: options },
+        // A factory, not useValue: Nest hashes dynamic-module metadata to key the module, and serializing a live
+        // `embedded` broker (its maps and mapped buffers) would take ages.
+        { provide: ROCKETMQ_TESTING_OPTIONS, useFactory: () => options },
         {
           provide: RocketMQTestingBroker,
           useFactory: async (opts: RocketMQTestingModuleOptions) => {
