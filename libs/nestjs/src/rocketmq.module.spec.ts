@@ -3,9 +3,15 @@ import { Injectable, Module, Scope } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { RocketMQMessageListener } from './decorators/rocketmq-message-listener.decorator';
+import { RocketMQTransactionListener } from './decorators/rocketmq-transaction-listener.decorator';
+import { RocketMQLocalTransactionState } from './interfaces/rocketmq-transaction-listener.interface';
 import { InjectRocketMQTemplate } from './decorators/inject-rocketmq-template.decorator';
 import { ROCKETMQ_MODULE_OPTIONS, ROCKETMQ_PROPERTIES, getRocketMQTemplateToken } from './rocketmq.constants';
-import { InvalidRocketMQListenerClassError, RocketMQConfigurationError } from './rocketmq.errors';
+import {
+  InvalidRocketMQListenerClassError,
+  InvalidRocketMQTransactionListenerClassError,
+  RocketMQConfigurationError,
+} from './rocketmq.errors';
 import { RocketMQListenerExplorer } from './rocketmq.explorer';
 import { RocketMQModule } from './rocketmq.module';
 import type { RocketMQProperties } from './rocketmq.properties';
@@ -30,7 +36,67 @@ class OrderlyBroadcastListener {
   onMessage(): void {}
 }
 
+@RocketMQTransactionListener()
+class TxOne {
+  executeLocalTransaction() {
+    return RocketMQLocalTransactionState.COMMIT;
+  }
+  checkLocalTransaction() {
+    return RocketMQLocalTransactionState.COMMIT;
+  }
+}
+
+@RocketMQTransactionListener()
+class TxTwo extends TxOne {}
+
+@RocketMQTransactionListener({ rocketMQTemplateBeanName: 'nowhere' })
+class TxForMissingTemplate extends TxOne {}
+
+@RocketMQTransactionListener()
+class TxIncomplete {
+  executeLocalTransaction() {
+    return RocketMQLocalTransactionState.COMMIT;
+  }
+}
+
 describe('RocketMQModule (no broker needed)', () => {
+  const withProducer = { nameServer: '127.0.0.1:1', producer: { group: 'tx-producer' } };
+
+  it.each([
+    [
+      'a second transaction listener on one template',
+      [TxOne, TxTwo],
+      /already has a RocketMQLocalTransactionListener; TxTwo/,
+    ],
+    ['a transaction listener for an unknown template', [TxForMissingTemplate], /no RocketMQTemplate named "nowhere"/],
+    [
+      'a transaction listener missing checkLocalTransaction',
+      [TxIncomplete],
+      InvalidRocketMQTransactionListenerClassError,
+    ],
+  ])('rejects %s at start', async (_name, providers, error) => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [RocketMQModule.forRoot(withProducer)],
+      providers,
+    }).compile();
+    await expect(moduleRef.init()).rejects.toThrow(error);
+  });
+
+  it('binds one transaction listener per template, extra templates included', async () => {
+    @RocketMQTransactionListener({ rocketMQTemplateBeanName: 'audit' })
+    class AuditTx extends TxOne {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [RocketMQModule.forRoot({ ...withProducer, templates: [{ name: 'audit', group: 'audit-producer' }] })],
+      providers: [TxOne, AuditTx],
+    }).compile();
+    // onModuleInit only: binding happens there; nothing is started
+    await moduleRef.get(RocketMQListenerExplorer).onModuleInit();
+    const audit = moduleRef.get<RocketMQTemplate>(getRocketMQTemplateToken('audit'));
+    expect(audit.getProducer().groupName).toBe('audit-producer');
+    expect(() => audit.setTransactionListener(new TxOne(), 'Another')).toThrow(/already has/);
+    expect(() => moduleRef.get(RocketMQTemplate).setTransactionListener(new TxOne(), 'Another')).toThrow(/already has/);
+  });
+
   it('reads rocketmq-spring keys from ConfigService when forRoot gets no options', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
