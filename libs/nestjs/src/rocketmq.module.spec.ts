@@ -90,7 +90,7 @@ describe('RocketMQModule (no broker needed)', () => {
       providers: [TxOne, AuditTx],
     }).compile();
     // onModuleInit only: binding happens there; nothing is started
-    await moduleRef.get(RocketMQListenerExplorer).onModuleInit();
+    moduleRef.get(RocketMQListenerExplorer).onModuleInit();
     const audit = moduleRef.get<RocketMQTemplate>(getRocketMQTemplateToken('audit'));
     expect(audit.getProducer().groupName).toBe('audit-producer');
     expect(() => audit.setTransactionListener(new TxOne(), 'Another')).toThrow(/already has/);
