@@ -586,6 +586,12 @@ describe('broker core (e2e over sockets)', () => {
     expect((await call(delGroup)).code).toBe(ResponseCode.SUCCESS);
     expect(mq.broker.subscriptionGroupManager.subscriptionGroupTable.has('RnAdminGroup')).toBe(false);
     expect(mq.broker.consumerOffsetManager.queryOffset('RnAdminGroup', 'RnAdminTopic', 1)).toBe(-1);
+    expect((await call(RemotingCommand.createRequest(RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, {}))).code).toBe(
+      ResponseCode.SUCCESS,
+    );
+    expect((await call(RemotingCommand.createRequest(RequestCode.DELETE_EXPIRED_COMMITLOG, {}))).code).toBe(
+      ResponseCode.SUCCESS,
+    );
     // Deleting a topic removes it from the table (and the name servers, through re-registration).
     const delTopic = RemotingCommand.createRequest(RequestCode.DELETE_TOPIC_IN_BROKER, { topic: 'RnAdminTopic' });
     expect((await call(delTopic)).code).toBe(ResponseCode.SUCCESS);

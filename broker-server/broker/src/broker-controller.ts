@@ -264,6 +264,14 @@ export class BrokerController {
     this.registerProcessor(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG, () => a.getAllSubscriptionGroupConfig());
     this.registerProcessor(RequestCode.GET_SUBSCRIPTIONGROUP_CONFIG, (req) => a.getSubscriptionGroupConfig(req));
     this.registerProcessor(RequestCode.DELETE_SUBSCRIPTIONGROUP, (req) => a.deleteSubscriptionGroup(req));
+    this.registerProcessor(RequestCode.CLEAN_EXPIRED_CONSUMEQUEUE, async () => {
+      await this.messageStore.cleanExpiredConsumerQueue();
+      return RemotingCommand.createResponse(0);
+    });
+    this.registerProcessor(RequestCode.DELETE_EXPIRED_COMMITLOG, () => {
+      this.messageStore.executeDeleteFilesManually();
+      return RemotingCommand.createResponse(0);
+    });
   }
 
   /** Starts everything; resolves when the broker accepts requests and has tried its first registration. */

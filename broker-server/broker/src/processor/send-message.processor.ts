@@ -200,8 +200,11 @@ export class SendMessageProcessor {
     msg.storeHost = broker.storeHost;
     msg.reconsumeTimes = header.reconsumeTimes ?? 0;
 
-    for (const hook of broker.putMessageHooks) {
-      const verdict = await hook(msg, { channel, request });
+    const hooks = broker.putMessageHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const result = hooks[i]!(msg, { channel, request });
+      // Most hooks are synchronous: await only real promises (one microtask less per hook and message).
+      const verdict = result instanceof Promise ? await result : result;
       if (verdict) return this.fail(response, verdict.code, verdict.remark);
     }
 
