@@ -5,15 +5,16 @@
 #   npm run test:interop                 # = test/interop/run.sh all (checks 1-3, about 5 minutes)
 #   test/interop/run.sh check1|check2|check3|throughput [runs]
 #
-# RocketNest runs from a private SWC build ($WORK/dist) on ports 39876 (name server) and 40911 (broker), so it never
+# RocketNest runs from a private SWC build ($WORK/dist) on ports 17876 (name server) and 17911 (broker; below the
+# ephemeral range), so it never
 # collides with a 4.9.4 peer (9876/10911) or with anything started from the shared dist/. Logs go to $WORK/logs.
 # Exit code: number of failed checks.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${INTEROP_WORK:-/tmp/rocketnest-interop}
 P=/tmp/peers
-NS_PORT=39876
-BROKER_PORT=40911
+NS_PORT=17876
+BROKER_PORT=17911
 NS=127.0.0.1:$NS_PORT
 LOGS=$WORK/logs
 TOOLS=$P/bin/tools494.sh
@@ -24,7 +25,10 @@ mkdir -p "$LOGS"
 log() { echo "[$(date +%H:%M:%S)] $*"; }
 pass() { log "PASS $*"; }
 fail() { log "FAIL $*"; FAILS=$((FAILS + 1)); }
-port_busy() { ss -ltn | grep -qE ":$1\b"; }
+port_busy() { # a port taken now and still after 10 s
+  for _ in $(seq 1 20); do ss -ltn | grep -qE ":$1\b" || return 1; sleep 0.5; done
+  return 0
+}
 
 build() {
   log "building RocketNest into $WORK/dist (SWC, commit $(git -C "$ROOT" log --oneline -1 | cut -c1-60))"
@@ -76,8 +80,8 @@ brokerId=0
 namesrvAddr=$NS
 brokerIP1=127.0.0.1
 brokerIP2=127.0.0.1
-listenPort=41911
-haListenPort=41912
+listenPort=17921
+haListenPort=17922
 brokerRole=ASYNC_MASTER
 flushDiskType=ASYNC_FLUSH
 autoCreateTopicEnable=true
@@ -107,12 +111,12 @@ check1() {
   if ! grep -q 'boot success' "$LOGS/check1-javabroker.log"; then fail "check1: Java broker did not start"; stop_rn rn-namesrv; return; fi
   sleep 2
   local L=$LOGS/check1-admin.log; : > "$L"
-  expect_admin "$L" 'JavaCluster +java-broker-a +0 +127.0.0.1:41911 +V4_9_4' "check1: clusterList shows the Java broker" clusterList
+  expect_admin "$L" 'JavaCluster +java-broker-a +0 +127.0.0.1:17921 +V4_9_4' "check1: clusterList shows the Java broker" clusterList
   expect_admin "$L" 'success' "check1: updateTopic" updateTopic -c JavaCluster -t InteropT1 -r 4 -w 4
   expect_admin "$L" '^InteropT1$' "check1: topicList" topicList
   expect_admin "$L" '"writeQueueNums":4' "check1: topicRoute" topicRoute -t InteropT1
   expect_admin "$L" 'JavaCluster +InteropT1' "check1: topicList -c" topicList -c
-  expect_admin "$L" 'listenPort += +39876' "check1: getNamesrvConfig" getNamesrvConfig
+  expect_admin "$L" "listenPort += +$NS_PORT" "check1: getNamesrvConfig" getNamesrvConfig
   expect_admin "$L" 'success' "check1: updateKvConfig" updateKvConfig -s ORDER_TOPIC_CONFIG -k InteropT1 -v java-broker-a:4
   expect_admin "$L" 'OK, [0-9]+' "check1: wipeWritePerm" wipeWritePerm -b java-broker-a
   expect_admin "$L" 'OK, [0-9]+' "check1: addWritePerm" addWritePerm -b java-broker-a
@@ -133,7 +137,7 @@ check2() {
   local mid umid
   mid=$(grep -o 'offsetMsgId=[0-9A-F]*' "$LOGS/check2-producer.log" | head -1 | cut -d= -f2)
   umid=$(grep -o ' msgId=[0-9A-F]*' "$LOGS/check2-producer.log" | head -1 | cut -d= -f2)
-  expect_admin "$L" 'DefaultCluster +broker-a +0 +127.0.0.1:40911' "check2: clusterList" clusterList
+  expect_admin "$L" "DefaultCluster +broker-a +0 +127.0.0.1:$BROKER_PORT" "check2: clusterList" clusterList
   expect_admin "$L" '^TopicTest$' "check2: topicList" topicList
   expect_admin "$L" 'success' "check2: updateTopic" updateTopic -c DefaultCluster -t BenchT -r 8 -w 8
   expect_admin "$L" '"writeQueueNums":8' "check2: topicRoute" topicRoute -t BenchT
@@ -155,6 +159,10 @@ check2() {
   expect_admin "$L" '#Producer|please_rename_unique_group_name|not online|CODE: 206|no producer' "check2: producerConnection (GET_PRODUCER_CONNECTION_LIST 204)" producerConnection -g please_rename_unique_group_name -t TopicTest
   expect_admin "$L" '#Topic +#Group' "check2: brokerConsumeStats (GET_BROKER_CONSUME_STATS 317)" brokerConsumeStats -b 127.0.0.1:$BROKER_PORT
   expect_admin "$L" 'delete subscription group \[InteropGroup\]' "check2: deleteSubGroup" deleteSubGroup -c DefaultCluster -g InteropGroup
+  # every request code a 4.9.4 broker serves (minus ACL / filter server): which does RocketNest answer "not supported"?
+  node "$WORK/dist/test/interop/probe-codes.interop.js" --broker 127.0.0.1:$BROKER_PORT > "$LOGS/check2-probe-codes.log" 2>&1 \
+    && pass "check2: every 4.9.4 broker request code is served" \
+    || fail "check2: request codes answered REQUEST_CODE_NOT_SUPPORTED: $(tail -1 "$LOGS/check2-probe-codes.log" | grep -o '"unsupported":.*' | cut -c1-400)"
 
   # benchmark Producer 20 s, then benchmark Consumer 25 s on the same topic
   NAMESRV_ADDR=$NS TOOLS_JOPTS="-Xms256m -Xmx512m" timeout 25 $TOOLS org.apache.rocketmq.example.benchmark.Producer -n $NS -t BenchT -w 16 -s 1024 > "$LOGS/check2-benchprod.log" 2>&1
@@ -189,12 +197,15 @@ check3_one() { # label namesrv
 }
 check3() {
   log "check3: @rocketnest/client against Apache RocketMQ 4.9.4 and 5.2.0"
-  if port_busy 9876 || port_busy 10911; then fail "check3: 9876/10911 busy, 4.9.4 not started"; else
+  # a peer someone else already runs on the standard ports is reused as it is (the checks use unique names)
+  if port_busy 9876 && port_busy 10911; then log "4.9.4 already running on 9876/10911: reusing it"; check3_one rmq494 127.0.0.1:9876
+  elif port_busy 9876 || port_busy 10911; then fail "check3: only one of 9876/10911 busy, 4.9.4 not started"; else
     $P/bin/rmq494.sh clean > /dev/null 2>&1; $P/bin/rmq494.sh start > "$LOGS/rmq494.log" 2>&1
     check3_one rmq494 127.0.0.1:9876
     $P/bin/rmq494.sh stop > /dev/null 2>&1
   fi
-  if port_busy 9877 || port_busy 10931; then fail "check3: 9877/10931 busy, 5.2.0 not started"; else
+  if port_busy 9877 && port_busy 10931; then log "5.2.0 already running on 9877/10931: reusing it"; check3_one rmq520 127.0.0.1:9877
+  elif port_busy 9877 || port_busy 10931; then fail "check3: only one of 9877/10931 busy, 5.2.0 not started"; else
     $P/bin/rmq520.sh clean > /dev/null 2>&1; $P/bin/rmq520.sh start > "$LOGS/rmq520.log" 2>&1
     check3_one rmq520 127.0.0.1:9877
     $P/bin/rmq520.sh stop > /dev/null 2>&1
