@@ -6,12 +6,20 @@ export function indexKeyHash(key: string): number {
   return h === -2147483648 ? 0 : Math.abs(h);
 }
 
+const hostPrefixCache = new Map<string, string>();
+
 /** Offset msgId (protocol.md §4.8): uppercase hex of store host address bytes + int32 port + int64 commit log offset. */
 export function offsetMessageId(storeHost: { address: string; port: number }, commitLogOffset: number): string {
-  const addrLen = hostAddressLength(storeHost.address);
-  const buf = Buffer.allocUnsafe(addrLen + 12);
-  const p = writeHostAddress(buf, 0, storeHost.address);
-  buf.writeInt32BE(storeHost.port, p);
-  buf.writeBigInt64BE(BigInt(commitLogOffset), p + 4);
-  return buf.toString('hex').toUpperCase();
+  const key = `${storeHost.address}|${storeHost.port}`;
+  let prefix = hostPrefixCache.get(key);
+  if (prefix === undefined) {
+    const addrLen = hostAddressLength(storeHost.address);
+    const buf = Buffer.allocUnsafe(addrLen + 4);
+    const p = writeHostAddress(buf, 0, storeHost.address);
+    buf.writeInt32BE(storeHost.port, p);
+    prefix = buf.toString('hex').toUpperCase();
+    if (hostPrefixCache.size > 64) hostPrefixCache.clear();
+    hostPrefixCache.set(key, prefix);
+  }
+  return prefix + commitLogOffset.toString(16).toUpperCase().padStart(16, '0');
 }
