@@ -9,6 +9,7 @@ import {
   BrokerConfigError,
   BrokerController,
   brokerConfigToProperties,
+  describeStartError,
   installShutdownHandlers,
   loadBrokerConfig,
 } from '@rocketnest/broker';
@@ -46,6 +47,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof BrokerConfigError) console.error(`[broker] configuration error: ${err.message}`);
-  else console.error('[broker] failed to start:', err);
+  else console.error(`[broker] failed to start: ${describeStartError(err)}`);
   process.exit(1);
 });

@@ -6,7 +6,7 @@
  * Takes the broker's keys (`-c`, `--key value`, as apps/broker), plus `--namesrvPort` and `--brokerPort`
  * (`--listenPort` works too). GET /health on `healthPort` (default 10990; -1 disables). Ctrl-C / SIGTERM stop it.
  */
-import { BrokerConfigError, installShutdownHandlers } from '@rocketnest/broker';
+import { BrokerConfigError, describeStartError, installShutdownHandlers } from '@rocketnest/broker';
 import { DEV_SERVER_USAGE, startDevServer } from './dev-server';
 
 async function main(): Promise<void> {
@@ -24,6 +24,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof BrokerConfigError) console.error(`[dev-server] configuration error: ${err.message}`);
-  else console.error('[dev-server] failed to start:', err);
+  else console.error(`[dev-server] failed to start: ${describeStartError(err)}`);
   process.exit(1);
 });

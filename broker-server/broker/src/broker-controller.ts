@@ -396,7 +396,7 @@ export class BrokerController {
     }
     await this.messageStore.shutdown();
     await this.brokerOuterApi.shutdown();
-    this.logger.info(`The broker[${this.brokerConfig.brokerName}, ${this.brokerAddr}] shut down`);
+    if (wasRunning) this.logger.info(`The broker[${this.brokerConfig.brokerName}, ${this.brokerAddr}] shut down`);
   }
 
   identity(): BrokerIdentity {
