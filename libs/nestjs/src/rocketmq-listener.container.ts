@@ -15,7 +15,7 @@ import {
   RAW_MESSAGE,
   type ResolvedListenerOptions,
 } from './decorators/rocketmq-message-listener.decorator';
-import { MessageConversionError, MessageValidationError } from './rocketmq.errors';
+import { MessageConversionError, MessageValidationError, RocketMQListenerContainerError } from './rocketmq.errors';
 import type { RocketMQMessageConverter } from './rocketmq-message-converter';
 
 /** User property carrying why a message was dead-lettered without retries. */
@@ -152,7 +152,10 @@ export class DefaultRocketMQListenerContainer {
         );
       } catch (err) {
         this._state = 'START_FAILED';
-        throw err;
+        throw new RocketMQListenerContainerError(
+          `Listener ${this.name} could not start its consumer on ${this.options.nameServer}: ${(err as Error).message}`,
+          { cause: err },
+        );
       }
     })();
     return this.startPromise;

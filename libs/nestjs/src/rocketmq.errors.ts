@@ -51,3 +51,6 @@ export class MessageValidationError extends RocketMQError {
 
 /** A template operation failed outside the client (not started, shut down, no answer). */
 export class RocketMQTemplateError extends RocketMQError {}
+
+/** A listener container failed to start or stop (the cause is the client's error). */
+export class RocketMQListenerContainerError extends RocketMQError {}
