@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Inject, Injectable, type INestApplicationContext } from '@nestjs/common';
 import { HealthCheckError } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
+import { EmbeddedRocketMQ } from '@rocketnest/broker';
 import {
   RocketMQHealthIndicator,
   RocketMQListenerExplorer,
@@ -68,23 +69,40 @@ describe('RocketMQ listener lifecycle', () => {
     app = undefined;
   });
 
-  it('app.close() waits for an in-flight handler before it resolves', async () => {
-    app = await startApp([Gate, SlowListener], ['life-slow']);
-    const gate = app.get(Gate);
-    await app.get(RocketMQTemplate).syncSend('life-slow', 'm1');
-    await waitFor(() => gate.events.includes('start m1'), { timeoutMs: 10000 });
+  it('app.close() waits for an in-flight handler, and the consumed offset survives a restart', async () => {
+    const embedded = await EmbeddedRocketMQ.start();
+    try {
+      app = await startApp([Gate, SlowListener], ['life-slow'], embedded);
+      const gate = app.get(Gate);
+      await app.get(RocketMQTemplate).syncSend('life-slow', 'm1');
+      await waitFor(() => gate.events.includes('start m1'), { timeoutMs: 10000 });
 
-    const closing = app.close().then(() => gate.events.push('closed'));
-    const container = app.get(RocketMQListenerExplorer).getContainer('life-slow-g')!;
-    await waitFor(() => container.state === 'STOPPING', { timeoutMs: 5000 });
-    expect(gate.events).not.toContain('closed');
-    expect(container.inFlightCount).toBe(1);
+      const closing = app.close().then(() => gate.events.push('closed'));
+      const container = app.get(RocketMQListenerExplorer).getContainer('life-slow-g')!;
+      await waitFor(() => container.state === 'STOPPING', { timeoutMs: 5000 });
+      expect(gate.events).not.toContain('closed');
+      expect(container.inFlightCount).toBe(1);
 
-    gate.release();
-    await closing;
-    app = undefined;
-    expect(gate.events).toEqual(['start m1', 'end m1', 'closed']);
-    expect(container.state).toBe('STOPPED');
+      gate.release();
+      await closing;
+      app = undefined;
+      expect(gate.events).toEqual(['start m1', 'end m1', 'closed']);
+      expect(container.state).toBe('STOPPED');
+
+      // same group again: m1's offset was persisted on shutdown, so only m2 arrives
+      app = await startApp([Gate, SlowListener], ['life-slow'], embedded);
+      const gate2 = app.get(Gate);
+      gate2.release();
+      await app.get(RocketMQTemplate).syncSend('life-slow', 'm2');
+      await waitFor(() => gate2.events.includes('end m2'), { timeoutMs: 10000 });
+      expect(gate2.events).toEqual(['start m2', 'end m2']);
+      await app.close();
+      app = undefined;
+    } finally {
+      await app?.close();
+      app = undefined;
+      await embedded.shutdown();
+    }
   });
 
   it('the health indicator is up with everything running and down once the broker stops', async () => {

@@ -93,6 +93,22 @@ class FanoutListener implements RocketMQListener<string> {
   }
 }
 
+@RocketMQMessageListener({
+  topic: 'attr-orderly',
+  consumerGroup: 'attr-orderly-g',
+  consumeMode: 'ORDERLY',
+  suspendCurrentQueueTimeMillis: 200,
+  messageType: RAW_MESSAGE,
+})
+class OrderlyRetryListener implements RocketMQListener<MessageExt> {
+  constructor(@Inject(Stats) private readonly stats: Stats) {}
+  onMessage(msg: MessageExt): void {
+    const text = msg.body.toString();
+    this.stats.record('orderly', { text, at: Date.now() });
+    if (text === 'step-0' && (this.stats.seen.get('orderly') ?? []).length === 1) throw new Error('fail once');
+  }
+}
+
 describe('listener attributes that change behaviour', () => {
   let embedded: EmbeddedRocketMQ;
   const apps: INestApplicationContext[] = [];
@@ -156,6 +172,17 @@ describe('listener attributes that change behaviour', () => {
     await waitFor(() => (stats.seen.get('maxre-dlq')?.length ?? 0) >= 1, { timeoutMs: 15000 });
     expect(stats.seen.get('maxre')).toEqual([0, 1]);
     expect(stats.seen.get('maxre-dlq')).toEqual(['doomed']);
+  });
+
+  it('ORDERLY: a throw suspends the queue for suspendCurrentQueueTimeMillis and keeps the order', async () => {
+    const app = await startApp([OrderlyRetryListener], ['attr-orderly']);
+    const template = app.get(RocketMQTemplate);
+    const stats = app.get(Stats);
+    for (let i = 0; i < 3; i++) await template.syncSendOrderly('attr-orderly', `step-${i}`, 'one-key');
+    await waitFor(() => (stats.seen.get('orderly')?.length ?? 0) >= 4, { timeoutMs: 10000 });
+    const seen = stats.seen.get('orderly') as Array<{ text: string; at: number }>;
+    expect(seen.map((s) => s.text)).toEqual(['step-0', 'step-0', 'step-1', 'step-2']);
+    expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(180);
   });
 
   it('BROADCASTING delivers every message to every instance of the group', async () => {
