@@ -186,10 +186,11 @@ describe('consumers against the embedded broker', () => {
     const topic = unique('Bc');
     const group = unique('g');
     const dir = mkdtempSync(join(tmpdir(), 'rn-bc-'));
+    let consumers: DefaultMQPushConsumer[] = [];
     try {
       await createTopic(cluster.namesrvAddr, topic, 2);
       const got = [new Set<string>(), new Set<string>()];
-      const consumers = [0, 1].map((i) => {
+      consumers = [0, 1].map((i) => {
         const c = pushConsumer(group, { messageModel: MessageModel.BROADCASTING, offsetStoreDir: dir });
         c.subscribe(topic, '*');
         c.registerMessageListener({
@@ -217,6 +218,8 @@ describe('consumers against the embedded broker', () => {
         message: 'both broadcasting members should have offsets 10 on disk',
       });
     } finally {
+      // Stop the members first: their shutdown persists offsets into `dir`.
+      for (const c of consumers) await c.shutdown();
       rmSync(dir, { recursive: true, force: true });
     }
   });
