@@ -47,10 +47,14 @@ class HealthListener implements RocketMQListener {
   onMessage(): void {}
 }
 
-async function startApp(providers: Array<new (...args: never[]) => unknown>, topics: string[]) {
+async function startApp(
+  providers: Array<new (...args: never[]) => unknown>,
+  topics: string[],
+  embedded?: EmbeddedRocketMQ,
+) {
   const moduleRef = await Test.createTestingModule({
     imports: [
-      RocketMQTestingModule.forRoot({ topics }),
+      RocketMQTestingModule.forRoot({ topics, embedded }),
       RocketMQModule.forRoot({ producer: { group: 'life-producer' } }),
     ],
     providers,
