@@ -421,12 +421,16 @@ export class CommitLog {
   private findRecent(offset: number): RecentChunk | undefined {
     const r = this.recent;
     if (r.length === 0 || offset < r[0]!.offset) return undefined;
-    // Newest first: tailing readers and the dispatcher ask for recent data.
-    for (let i = r.length - 1; i >= 0; i--) {
-      const e = r[i]!;
-      if (offset >= e.offset) return offset < e.offset + e.buf.length ? e : undefined;
+    // Entries are in offset order: binary search for the last one starting at or before `offset`.
+    let lo = 0;
+    let hi = r.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (r[mid]!.offset <= offset) lo = mid;
+      else hi = mid - 1;
     }
-    return undefined;
+    const e = r[lo]!;
+    return offset < e.offset + e.buf.length ? e : undefined;
   }
 
   /**
