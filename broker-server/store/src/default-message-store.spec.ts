@@ -459,6 +459,30 @@ describe('DefaultMessageStore', () => {
       ]);
     });
 
+    it('repairs index slots that point past a stale index header and re-indexes the rest', async () => {
+      // One slot: every key is on one chain, so losing the slot would lose the older keys.
+      store = await openStore(dir, { maxHashSlotNum: 1 });
+      const offsets: number[] = [];
+      for (let i = 0; i < 10; i++) offsets.push((await put('I', 0, `i${i}`, { keys: `k${i}` })).wroteOffset);
+      await store.shutdown();
+      // As if the process died after writing slots but before the header: the header counts 5 entries only.
+      const indexDir = path.join(dir, 'index');
+      const [name] = await fsp.readdir(indexDir);
+      const fh = await fsp.open(path.join(indexDir, name!), 'r+');
+      const header = Buffer.alloc(40);
+      await fh.read(header, 0, 40, 0);
+      header.writeBigInt64BE(BigInt(offsets[4]!), 24);
+      header.writeInt32BE(6, 36);
+      await fh.write(header, 0, 40, 0);
+      await fh.close();
+      await fsp.writeFile(path.join(dir, 'abort'), '');
+      store = await openStore(dir, { maxHashSlotNum: 1 });
+      for (const i of [0, 3, 4, 7, 9]) {
+        const r = await store.queryMessage('I', `k${i}`, 4, 0, Number.MAX_SAFE_INTEGER);
+        expect(r.messageBuffers.map(body)).toEqual([`i${i}`]);
+      }
+    });
+
     it('refuses a store directory that another store or another live process uses', async () => {
       store = await openStore(dir);
       const second = new DefaultMessageStore(testConfig(dir));
