@@ -742,3 +742,35 @@ describe('broker start failure (e2e)', () => {
     }
   });
 });
+
+describe('SQL92 filtering through the pull path (e2e)', () => {
+  it('filters by properties when enablePropertyFilter is on, and refuses bad or disabled expressions', async () => {
+    const mq = await EmbeddedRocketMQ.start({ brokerConfig: { enablePropertyFilter: true } });
+    const client = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    client.start();
+    try {
+      for (const a of ['1', '2', '3']) {
+        const res = await client.invoke(mq.brokerAddr, sendRequest('RnSql', { properties: { a, TAGS: 'T' } }), 3000);
+        expect(res.code).toBe(ResponseCode.SUCCESS);
+      }
+      await mq.broker.messageStore.waitDispatched();
+      const sqlPull = (expr: string): RemotingCommand => {
+        const req = pullRequest('RnSql', 0, 0, { subscription: expr });
+        req.setExtField('expressionType', 'SQL92');
+        return req;
+      };
+      const pulled = await client.invoke(mq.brokerAddr, sqlPull('a > 1'), 3000);
+      expect(pulled.code).toBe(ResponseCode.SUCCESS);
+      expect(decodeMessageRecords(pulled.body!).map((m) => m.properties.a)).toEqual(['2', '3']);
+      const bad = await client.invoke(mq.brokerAddr, sqlPull('a >>> ('), 3000);
+      expect(bad.code).toBe(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+      mq.broker.brokerConfig.enablePropertyFilter = false;
+      const off = await client.invoke(mq.brokerAddr, sqlPull('a > 1'), 3000);
+      expect(off.code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(off.remark).toBe('The broker does not support consumer to filter message by SQL92');
+    } finally {
+      await client.shutdown();
+      await mq.shutdown();
+    }
+  });
+});

@@ -11,7 +11,7 @@ import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
 import type { GetMessageResult } from '@rocketnest/store';
 import type { BrokerController } from '../broker-controller';
 import type { PullRequest } from '../longpolling/pull-request-hold.service';
-import { ExpressionMessageFilter } from './message-filter';
+import { ExpressionMessageFilter, type Sql92Predicate } from './message-filter';
 import { errorResponse } from './processor-util';
 import { decodePullMessageHeader, type PullHeader } from './request-headers';
 
@@ -26,6 +26,18 @@ export class PullMessageProcessor {
   /** Messages delivered since start (runtime info). */
   getCount = 0;
   private readonly filterCache = new WeakMap<SubscriptionData, ExpressionMessageFilter>();
+  /** Compiled SQL92 expressions by text (pull consumers send the expression with every pull). Bounded. */
+  private readonly sql92Cache = new Map<string, Sql92Predicate>();
+
+  private compileSql92(expression: string): Sql92Predicate {
+    let predicate = this.sql92Cache.get(expression);
+    if (!predicate) {
+      predicate = this.broker.sql92FilterFactory!(expression);
+      if (this.sql92Cache.size >= 1024) this.sql92Cache.delete(this.sql92Cache.keys().next().value!);
+      this.sql92Cache.set(expression, predicate);
+    }
+    return predicate;
+  }
 
   constructor(private readonly broker: BrokerController) {}
 
@@ -133,25 +145,25 @@ export class PullMessageProcessor {
     }
 
     const expressionType = subscriptionData.expressionType || 'TAG';
-    let sql92: ((props: Record<string, string>) => boolean) | undefined;
-    if (expressionType !== 'TAG') {
-      if (!cfg.enablePropertyFilter || !broker.sql92FilterFactory) {
-        return errorResponse(
-          ResponseCode.SYSTEM_ERROR,
-          `The broker does not support consumer to filter message by ${expressionType}`,
-        );
-      }
-      try {
-        sql92 = broker.sql92FilterFactory(subscriptionData.subString);
-      } catch {
-        return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
-      }
+    if (expressionType !== 'TAG' && (!cfg.enablePropertyFilter || !broker.sql92FilterFactory)) {
+      return errorResponse(
+        ResponseCode.SYSTEM_ERROR,
+        `The broker does not support consumer to filter message by ${expressionType}`,
+      );
     }
-    // A heartbeat-registered subscription is a long-lived object: reuse its filter across pulls.
-    let messageFilter = subscriptionFlag || sql92 ? undefined : this.filterCache.get(subscriptionData);
+    // A heartbeat-registered subscription is a long-lived object: its filter (and compiled SQL92) is reused.
+    let messageFilter = subscriptionFlag ? undefined : this.filterCache.get(subscriptionData);
     if (!messageFilter) {
+      let sql92: Sql92Predicate | undefined;
+      if (expressionType !== 'TAG') {
+        try {
+          sql92 = this.compileSql92(subscriptionData.subString);
+        } catch {
+          return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
+        }
+      }
       messageFilter = new ExpressionMessageFilter(subscriptionData, sql92);
-      if (!subscriptionFlag && !sql92) this.filterCache.set(subscriptionData, messageFilter);
+      if (!subscriptionFlag) this.filterCache.set(subscriptionData, messageFilter);
     }
 
     const store = broker.messageStore;
