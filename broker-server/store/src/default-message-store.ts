@@ -20,6 +20,7 @@ import {
   MessageMagicCode,
   MessageSysFlag,
   measureMessageRecord,
+  parseDelayLevels,
   SystemTopic,
 } from '@rocketnest/common';
 import type { MessageRecordSource } from '@rocketnest/common';
@@ -27,7 +28,7 @@ import { CommitLog } from './commitlog/commit-log';
 import { checkRecord, readInt64, readStoreTimestamp, STORE_TIMESTAMP_HEADER_BYTES } from './commitlog/record-check';
 import type { DispatchRequest, RecordCheckOptions } from './commitlog/record-check';
 import { IndexService } from './index/index-service';
-import { parseStoreDelayLevels, resolveMessageStoreConfig } from './message-store-config';
+import { resolveMessageStoreConfig } from './message-store-config';
 import type { MessageStoreConfig } from './message-store-config';
 import { ConsumeQueue, CQ_STORE_UNIT_SIZE } from './queue/consume-queue';
 import type { ConsumeQueueEntry } from './queue/consume-queue';
@@ -158,7 +159,7 @@ export class DefaultMessageStore {
       this.config.maxHashSlotNum,
       this.config.maxIndexNum,
     );
-    this.delayLevelTable = parseStoreDelayLevels(this.config.messageDelayLevel);
+    this.delayLevelTable = new Map(parseDelayLevels(this.config.messageDelayLevel).map((ms, i) => [i + 1, ms]));
     this.maxDelayLevel = this.delayLevelTable.size;
     this.cqRoot = path.join(this.config.storePathRootDir, 'consumequeue');
     this.commitLog.onWritten = () => this.wakeupDispatch();

@@ -1,3 +1,5 @@
+import { DEFAULT_MESSAGE_DELAY_LEVEL } from '@rocketnest/common';
+
 /**
  * Store configuration (Java `MessageStoreConfig`). Names and defaults follow Java; durations are milliseconds unless the
  * name says otherwise (`fileReservedTime` is hours, as in Java).
@@ -79,8 +81,6 @@ export interface MessageStoreConfig {
   warmMappedFileEnable: boolean;
 }
 
-export const DEFAULT_MESSAGE_DELAY_LEVEL = '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h';
-
 export function resolveMessageStoreConfig(
   input: Partial<MessageStoreConfig> & { storePathRootDir: string },
 ): MessageStoreConfig {
@@ -137,22 +137,4 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
     if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   }
   return out;
-}
-
-/**
- * Parses `messageDelayLevel` into level → delay in ms (level 1 is the first token). Units s, m, h, d as in Java
- * `ScheduleMessageService.parseDelayLevel`.
- */
-export function parseStoreDelayLevels(levels: string): Map<number, number> {
-  const units: Record<string, number> = { s: 1000, m: 60000, h: 3600000, d: 86400000 };
-  const table = new Map<number, number>();
-  const tokens = levels.split(' ').filter((t) => t.length > 0);
-  tokens.forEach((token, i) => {
-    const unit = units[token.slice(-1)];
-    const n = Number(token.slice(0, -1));
-    if (unit === undefined || !Number.isFinite(n))
-      throw new Error(`bad messageDelayLevel token "${token}" in "${levels}"`);
-    table.set(i + 1, n * unit);
-  });
-  return table;
 }

@@ -8,7 +8,10 @@ export function indexKeyHash(key: string): number {
 
 const hostPrefixCache = new Map<string, string>();
 
-/** Offset msgId (protocol.md §4.8): uppercase hex of store host address bytes + int32 port + int64 commit log offset. */
+/**
+ * Offset msgId (protocol.md §4.8): uppercase hex of store host address bytes + int32 port + int64 commit log offset.
+ * Same result as common's `createOffsetMessageId`, with the host part cached (it is computed for every put).
+ */
 export function offsetMessageId(storeHost: { address: string; port: number }, commitLogOffset: number): string {
   const key = `${storeHost.address}|${storeHost.port}`;
   let prefix = hostPrefixCache.get(key);
