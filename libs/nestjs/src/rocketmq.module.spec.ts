@@ -1,12 +1,18 @@
 import 'reflect-metadata';
 import { Injectable, Module, Scope } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { RocketMQMessageListener } from './decorators/rocketmq-message-listener.decorator';
 import { RocketMQTransactionListener } from './decorators/rocketmq-transaction-listener.decorator';
 import { RocketMQLocalTransactionState } from './interfaces/rocketmq-transaction-listener.interface';
 import { InjectRocketMQTemplate } from './decorators/inject-rocketmq-template.decorator';
-import { ROCKETMQ_MODULE_OPTIONS, ROCKETMQ_PROPERTIES, getRocketMQTemplateToken } from './rocketmq.constants';
+import {
+  ROCKETMQ_MESSAGE_CONVERTER,
+  ROCKETMQ_MODULE_OPTIONS,
+  ROCKETMQ_PROPERTIES,
+  getRocketMQTemplateToken,
+} from './rocketmq.constants';
+import { createRocketMessage } from './rocketmq-message.factory';
 import {
   InvalidRocketMQListenerClassError,
   InvalidRocketMQTransactionListenerClassError,
@@ -194,6 +200,31 @@ describe('RocketMQModule (no broker needed)', () => {
     }).compile();
     await expect(moduleRef.init()).rejects.toThrow(/ORDERLY is not supported with messageModel BROADCASTING/);
     // close() re-throws the failed init; nothing was started
+  });
+
+  it('uses a replacement message converter everywhere', async () => {
+    const converter = {
+      toBody: (payload: unknown) => Buffer.from(`custom:${String(payload as string)}`),
+      fromBody: (body: Buffer) => body.toString().replace(/^custom:/, ''),
+    };
+    const moduleRef = await Test.createTestingModule({
+      imports: [RocketMQModule.forRoot({ messageConverter: converter })],
+    }).compile();
+    expect(moduleRef.get(ROCKETMQ_MESSAGE_CONVERTER)).toBe(converter);
+    expect(createRocketMessage('t', 'x', moduleRef.get(ROCKETMQ_MESSAGE_CONVERTER)).body.toString()).toBe('custom:x');
+  });
+
+  it('forRootAsync can read ConfigService through inject', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        RocketMQModule.forRootAsync({
+          imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ mq: { ns: 'from-config:9876' } })] })],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({ nameServer: config.get<string>('mq.ns') }),
+        }),
+      ],
+    }).compile();
+    expect(moduleRef.get<RocketMQProperties>(ROCKETMQ_PROPERTIES).nameServer).toBe('from-config:9876');
   });
 
   it('refuses an extra template without its own name', () => {
