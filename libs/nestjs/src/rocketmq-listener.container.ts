@@ -114,11 +114,14 @@ export class DefaultRocketMQListenerContainer {
     } else {
       this.consumer.registerMessageListener({
         consumeMessage: async (msgs: MessageExt[], context: ConsumeConcurrentlyContext) => {
-          for (const msg of msgs) {
+          for (const [index, msg] of msgs.entries()) {
             const ok = await this.track(this.consumeOne(msg));
             if (!ok) {
               context.delayLevelWhenNextConsume = o.delayLevelWhenNextConsume;
-              return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+              if (index === 0) return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+              // Batches: the messages already handled are acknowledged; this one and the rest are retried.
+              context.ackIndex = index - 1;
+              return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
             }
           }
           return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;

@@ -73,7 +73,10 @@ export interface RocketMQMessageListenerOptions {
   pullInterval?: number;
   /** Default 32. */
   pullBatchSize?: number;
-  /** Messages handed to one handler call; above 1 a failure retries the whole batch. Default 1. */
+  /**
+   * Messages taken from a queue at once; `onMessage` still gets them one by one. When one throws, it and the rest of
+   * the batch are retried, the ones before it are acknowledged. Default 1.
+   */
   consumeMessageBatchMaxSize?: number;
   /** Default `CONSUME_FROM_LAST_OFFSET`. */
   consumeFromWhere?: 'CONSUME_FROM_LAST_OFFSET' | 'CONSUME_FROM_FIRST_OFFSET' | 'CONSUME_FROM_TIMESTAMP';
