@@ -10,7 +10,7 @@ import org.apache.rocketmq.common.message.*;
 
 /** Drives RocketNest's broker with the Apache RocketMQ 5.2.0 Java client; prints PASS/FAIL per scenario. */
 public class Interop {
-    static String NS = System.getProperty("ns", "127.0.0.1:19876");
+    static String NS = System.getProperty("ns", "127.0.0.1:41876");
     static int failures = 0;
     static void check(boolean ok, String what) {
         System.out.println((ok ? "PASS " : "FAIL ") + what);
