@@ -86,7 +86,9 @@ async function main(): Promise<number> {
       const response = await client.invoke(broker, RemotingCommand.createRequest(code, {}), 5000);
       const notSupported =
         response.code === ResponseCode.REQUEST_CODE_NOT_SUPPORTED && /not supported/.test(response.remark ?? '');
-      console.log(`${notSupported ? 'UNSUPPORTED' : 'served     '} ${code} ${name} -> ${response.code} ${response.remark ?? ''}`);
+      console.log(
+        `${notSupported ? 'UNSUPPORTED' : 'served     '} ${code} ${name} -> ${response.code} ${response.remark ?? ''}`,
+      );
       if (notSupported) unsupported.push(`${name} (${code})`);
     }
   } finally {

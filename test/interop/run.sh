@@ -18,6 +18,7 @@ BROKER_PORT=17911
 NS=127.0.0.1:$NS_PORT
 LOGS=$WORK/logs
 TOOLS=$P/bin/tools494.sh
+TOOLS520=$P/bin/tools520.sh
 ADMIN=org.apache.rocketmq.tools.command.MQAdminStartup
 FAILS=0
 mkdir -p "$LOGS"
@@ -92,8 +93,8 @@ mappedFileSizeCommitLog=67108864
 EOF
 }
 
-quickstart() { # LOGPREFIX: Java quickstart Producer (1000 msgs to TopicTest) then push Consumer (30 s): all 1000 back?
-  local pre=$1
+quickstart() { # LOGPREFIX [TOOLS]: Java quickstart Producer (1000 msgs to TopicTest) then push Consumer (30 s): all back?
+  local pre=$1 TOOLS=${2:-$TOOLS}
   NAMESRV_ADDR=$NS timeout 120 $TOOLS org.apache.rocketmq.example.quickstart.Producer > "$LOGS/$pre-producer.log" 2>&1
   local ok; ok=$(grep -c 'sendStatus=SEND_OK' "$LOGS/$pre-producer.log")
   [ "$ok" = 1000 ] && pass "$pre: Java quickstart Producer 1000/1000 SEND_OK" || fail "$pre: Java quickstart Producer SEND_OK=$ok/1000"
@@ -125,7 +126,33 @@ check1() {
   expect_admin "$L" 'delete topic \[InteropT1\] from NameServer success' "check1: deleteTopic" deleteTopic -c JavaCluster -t InteropT1
   expect_admin "$L" 'CODE: 17' "check1: topicRoute of a deleted topic answers TOPIC_NOT_EXIST" topicRoute -t InteropT1
   $P/bin/rmq494.sh stop-named rn-interop-broker494x
+  check1_520
   stop_rn rn-namesrv
+}
+
+# a 5.2.0 broker registering to our name server (rmq520.sh has no broker-only mode: same JVM line as its run())
+check1_520() {
+  local R=$P/dist520/rocketmq-all-5.2.0-bin-release
+  sed -e 's/^brokerClusterName=.*/brokerClusterName=Java520Cluster/; s/^brokerName=.*/brokerName=java520-broker-a/' \
+    -e 's/^listenPort=.*/listenPort=17931/; s/^haListenPort=.*/haListenPort=17932/; s#store494x#store520x#g' \
+    "$WORK/broker494x.conf" > "$WORK/broker520x.conf"
+  echo "bindAddress=127.0.0.1" >> "$WORK/broker520x.conf"
+  rm -rf "$WORK/store520x"
+  ROCKETMQ_HOME=$R LD_PRELOAD=$P/shim/libbindlo.so java -server -Xms256m -Xmx512m -XX:MaxDirectMemorySize=512m \
+    -XX:+UseG1GC -Djava.net.preferIPv4Stack=true -Duser.home="$WORK/home520x" \
+    -Drmq.logback.configurationFile=$R/conf/rmq.broker.logback.xml -cp "$($P/bin/rmq520.sh cp)" \
+    org.apache.rocketmq.broker.BrokerStartup -c "$WORK/broker520x.conf" > "$LOGS/check1-javabroker520.log" 2>&1 &
+  local bpid=$!
+  for _ in $(seq 1 90); do grep -q 'boot success' "$LOGS/check1-javabroker520.log" && break; sleep 1; done
+  local L=$LOGS/check1-admin520.log; : > "$L"
+  local seen=""
+  for _ in $(seq 1 20); do # the 5.x broker registers shortly after "boot success"
+    NAMESRV_ADDR=$NS timeout 60 $TOOLS520 $ADMIN clusterList -n $NS 2>&1 | grep -E 'Java520Cluster +java520-broker-a +0 +127.0.0.1:17931 +V5_2_0' && { seen=1; break; }
+    sleep 2
+  done >> "$L"
+  [ -n "$seen" ] && pass "check1: 5.2.0 broker registered (5.2.0 mqadmin clusterList)" || fail "check1: 5.2.0 broker not in clusterList"
+  quickstart check1-520 $TOOLS520
+  kill $bpid; for _ in $(seq 1 60); do kill -0 $bpid 2>/dev/null || break; sleep 1; done; kill -9 $bpid 2>/dev/null
 }
 
 # ---- check 2: our dev-server (name server + broker), Java 4.9.4 clients and mqadmin ----
@@ -185,7 +212,28 @@ check2() {
   local res; res=$(grep -o 'queueId=[0-9]*, storeSize=[0-9]*, queueOffset=[0-9]*' "$LOGS/check2-ordercons.log" | awk -F'[=,]' '{q=$2; o=$6; if (q in last && o < last[q]) bad++; last[q]=o; n++} END {print n+0, bad+0}')
   set -- $res
   [ "$1" -gt 100 ] && [ "$2" = 0 ] && pass "check2: Java orderly Consumer: $1 deliveries, none out of queue order" || fail "check2: Java orderly Consumer: deliveries=$1 backwards=$2"
+  check2_520
   stop_rn rn-dev
+}
+
+# 5.2.0 clients and mqadmin against our dev-server (started by check2)
+check2_520() {
+  quickstart check2-520 $TOOLS520
+  local L=$LOGS/check2-admin520.log; : > "$L"
+  TOOLS=$TOOLS520 expect_admin "$L" "DefaultCluster +broker-a +0 +127.0.0.1:$BROKER_PORT .* true" "check2: 5.2.0 clusterList" clusterList
+  TOOLS=$TOOLS520 expect_admin "$L" 'Consume Diff Total: 0' "check2: 5.2.0 consumerProgress" consumerProgress -g please_rename_unique_group_name_4
+  TOOLS=$TOOLS520 expect_admin "$L" 'No producer|#ClientId|clientId|producer group' "check2: 5.2.0 producer -b (GET_ALL_PRODUCER_INFO 328)" producer -b 127.0.0.1:$BROKER_PORT
+  TOOLS=$TOOLS520 expect_admin "$L" 'export .*success|exportPath|metadata' "check2: 5.2.0 exportMetadata (GET_SYSTEM_TOPIC_LIST_FROM_BROKER 305)" exportMetadata -c DefaultCluster -f "$WORK/export"
+  # 5.x timer messages: 10 messages due 10 s after sending; TIMER_OUT_MS is rounded down to timerPrecisionMs as in Java
+  NAMESRV_ADDR=$NS timeout 60 $TOOLS520 org.apache.rocketmq.example.schedule.TimerMessageProducer > "$LOGS/check2-520-timerprod.log" 2>&1
+  NAMESRV_ADDR=$NS timeout 25 $TOOLS520 org.apache.rocketmq.example.schedule.TimerMessageConsumer > "$LOGS/check2-520-timercons.log" 2>&1
+  local n; n=$(grep -o 'Receive message\[msgId=[0-9A-F]*' "$LOGS/check2-520-timercons.log" | sort -u | wc -l)
+  local early; early=$(grep -o '[0-9]*  ms later' "$LOGS/check2-520-timercons.log" | awk '$1 < 8000' | wc -l)
+  [ "$n" = 10 ] && [ "$early" = 0 ] && pass "check2: 5.2.0 timer messages (setDeliverTimeMs +10 s) delivered, none before 8 s" || fail "check2: 5.2.0 timer messages: received $n/10, $early earlier than 8 s"
+  # 5.x POP consumption (the example switches the group to POP with SET_MESSAGE_REQUEST_MODE first)
+  NAMESRV_ADDR=$NS timeout 30 $TOOLS520 org.apache.rocketmq.example.simple.PopConsumer > "$LOGS/check2-520-pop.log" 2>&1
+  n=$(grep -o 'msgId=[0-9A-F]*' "$LOGS/check2-520-pop.log" | sort -u | wc -l)
+  [ "$n" -ge 1000 ] && pass "check2: 5.2.0 PopConsumer got $n messages" || fail "check2: 5.2.0 PopConsumer got $n messages: $(grep -E 'Exception' "$LOGS/check2-520-pop.log" | head -1 | cut -c1-200)"
 }
 
 # ---- check 3: @rocketnest/client against real brokers ----
