@@ -169,7 +169,7 @@ export class DefaultRocketMQListenerContainer {
     this.stopPromise ??= (async () => {
       if (this.startPromise) await this.startPromise.catch(() => undefined);
       if (this._state !== 'RUNNING') {
-        this._state = 'STOPPED';
+        if (this._state !== 'START_FAILED') this._state = 'STOPPED';
         return;
       }
       this._state = 'STOPPING';

@@ -125,8 +125,14 @@ export class RocketMQListenerExplorer implements OnModuleInit, OnApplicationBoot
 
   async onApplicationBootstrap(): Promise<void> {
     this.explore();
-    await Promise.all([...this.templates.values()].map((t) => t.start()));
-    await Promise.all([...this.containers.values()].map((c) => c.start()));
+    try {
+      await Promise.all([...this.templates.values()].map((t) => t.start()));
+      await Promise.all([...this.containers.values()].map((c) => c.start()));
+    } catch (err) {
+      // Nest runs no shutdown hooks after a failed init: close what did start, or its sockets keep the process alive.
+      await this.shutdown().catch(() => undefined);
+      throw err;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -14,6 +14,7 @@ import {
 } from './rocketmq.constants';
 import { createRocketMessage } from './rocketmq-message.factory';
 import {
+  RocketMQListenerContainerError,
   InvalidRocketMQListenerClassError,
   InvalidRocketMQTransactionListenerClassError,
   RocketMQConfigurationError,
@@ -231,5 +232,27 @@ describe('RocketMQModule (no broker needed)', () => {
     expect(() => RocketMQModule.forRoot({ templates: [{ name: 'a' }, { name: 'a' }] })).toThrow(
       /Two extra templates are named "a"/,
     );
+  });
+});
+
+describe('RocketMQModule start-up failure', () => {
+  it('a container failing to start fails init, names itself, and shuts the started template down', async () => {
+    // the client validates group names when the consumer starts; the template's producer starts fine before it
+    @RocketMQMessageListener({ consumerGroup: 'bad group!', topic: 't' })
+    class BadGroupListener {
+      onMessage(): void {}
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [RocketMQModule.forRoot({ nameServer: '127.0.0.1:1', producer: { group: 'startup-failure-p' } })],
+      providers: [BadGroupListener],
+    }).compile();
+    const err = await moduleRef.init().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RocketMQListenerContainerError);
+    expect((err as Error).message).toMatch(/Listener BadGroupListener:bad group!:t could not start/);
+    expect(moduleRef.get(RocketMQListenerExplorer).getContainer('bad group!')!.state).toBe('START_FAILED');
+    expect(moduleRef.get(RocketMQTemplate).state).toBe('SHUTDOWN_ALREADY');
   });
 });
