@@ -9,6 +9,5 @@ export { ScheduleMessageService } from './delay/schedule-message.service';
 export { TimerMessageService, timerHopFor, TIMER_HOP_BASE_MS, TIMER_HOP_COUNT } from './delay/timer-message.service';
 export { applyDelay } from './delay/delay-transform';
 export type { DelayTransformConfig, PutRefusal } from './delay/delay-transform';
-export { parseDelayLevels } from './delay/delay-level-table';
 export { TransactionalMessageService, OP_REMOVE_TAG } from './transaction/transactional-message.service';
 export type { CheckRunResult, TransactionalMessageServiceOptions } from './transaction/transactional-message.service';

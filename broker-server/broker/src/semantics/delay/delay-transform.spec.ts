@@ -1,6 +1,5 @@
 import { MessageConst, MessageExtBrokerInner, MessageSysFlag, ResponseCode, SystemTopic } from '@rocketnest/common';
 import { applyDelay, type DelayTransformConfig } from './delay-transform';
-import { parseDelayLevels } from './delay-level-table';
 import { TIMER_HOP_COUNT, timerHopDelayMs, timerHopFor } from './timer-message.service';
 
 const NOW = 1_000_000_500;
@@ -100,14 +99,5 @@ describe('timer hops', () => {
       expect(timerHopDelayMs(timerHopFor(r)!)).toBeLessThanOrEqual(r);
       expect(timerHopDelayMs(timerHopFor(r)! + 1)).toBeGreaterThan(r);
     }
-  });
-});
-
-describe('parseDelayLevels', () => {
-  it('parses Java units and rejects bad tokens', () => {
-    expect(parseDelayLevels('1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h')).toHaveLength(18);
-    expect(parseDelayLevels('1s 2m 1h 1d')).toEqual([1000, 120_000, 3_600_000, 86_400_000]);
-    expect(() => parseDelayLevels('1s 5x')).toThrow(/"5x"/);
-    expect(() => parseDelayLevels('  ')).toThrow(/no level/);
   });
 });

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { MessageConst, type MessageExt, SystemGroup, SystemTopic } from '@rocketnest/common';
+import { MessageConst, type MessageExt, SystemGroup, SystemTopic, parseDelayLevels } from '@rocketnest/common';
 import type { SemanticsStore } from '../semantics-host';
 import { finishInner, intProperty, isPutStored, toInner } from '../util/message-util';
 import { OffsetTableFile } from '../util/offset-table-file';
-import { parseDelayLevels } from './delay-level-table';
 import { type DelayQueueSpec, FifoDelayQueueService } from './fifo-delay-queue.service';
 
 export interface ScheduleMessageServiceOptions {
