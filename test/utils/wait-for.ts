@@ -16,7 +16,7 @@ export async function waitFor<T>(cond: () => T | Promise<T>, options: WaitForOpt
   for (;;) {
     try {
       const value = await cond();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
     } catch (err) {
       lastError = err;
     }
