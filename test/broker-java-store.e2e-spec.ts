@@ -1,5 +1,5 @@
 /**
- * The broker boots on a store directory written by Apache RocketMQ 4.9.4 (shared/fixtures/store/4.9.4-clean) and
+ * The broker boots on a store directory written by Apache RocketMQ 4.9.4 (test/fixtures/apache-rocketmq/store/4.9.4-clean) and
  * serves it: the Java topics.json / subscriptionGroup.json / consumerOffset.json are read, committed offsets are
  * answered, and the Java-written messages are pulled.
  */
@@ -10,7 +10,7 @@ import { RequestCode, ResponseCode, decodeMessageRecords } from '@rocketnest/com
 import { RemotingClient, RemotingCommand } from '@rocketnest/remoting';
 import { EmbeddedRocketMQ } from '@rocketnest/broker';
 
-const FIXTURE = path.resolve(__dirname, '../../shared/fixtures/store/4.9.4-clean');
+const FIXTURE = path.resolve(__dirname, 'fixtures/apache-rocketmq/store/4.9.4-clean');
 
 async function copyWritable(src: string, dest: string): Promise<void> {
   await fsp.cp(src, dest, { recursive: true });

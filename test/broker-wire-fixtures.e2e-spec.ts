@@ -1,5 +1,5 @@
 /**
- * Replays what real Java clients sent to Apache RocketMQ 5.2.0 (shared/fixtures/wire/5.2.0) against our broker and
+ * Replays what real Java clients sent to Apache RocketMQ 5.2.0 (test/fixtures/apache-rocketmq/wire/5.2.0) against our broker and
  * compares the answers with what the Java broker answered: response code, serialize type, remark, ext field names in
  * Java's order, and the values that do not depend on the store (queue ids, offsets on a fresh store, UNIQ_KEY echo).
  */
@@ -26,7 +26,7 @@ interface Frame {
   requestCode?: number;
 }
 
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures/wire/5.2.0');
+const FIXTURES = path.resolve(__dirname, 'fixtures/apache-rocketmq/wire/5.2.0');
 
 function load(name: string): Frame[] {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Frame[];

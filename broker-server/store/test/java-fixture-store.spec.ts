@@ -1,5 +1,5 @@
 /**
- * Reads store directories written by Apache RocketMQ 4.9.4 (../shared/fixtures/store, see its README): a clean stop and
+ * Reads store directories written by Apache RocketMQ 4.9.4 (test/fixtures/apache-rocketmq/store, copied from the shared captures; see its README): a clean stop and
  * a SIGKILL mid-send. Each test works on a copy in a temp dir.
  */
 import { createHash } from 'node:crypto';
@@ -9,7 +9,7 @@ import { decodeMessageRecord } from '@rocketnest/common';
 import { DefaultMessageStore } from '../src/default-message-store';
 import { makeMessage, makeTempDir } from './store-test-utils';
 
-const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/store');
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/apache-rocketmq/store');
 
 interface CleanManifest {
   messages: {
