@@ -7,6 +7,6 @@ const root = path.resolve(__dirname, '..');
 const swc = require.resolve('@swc/cli/bin/swc.js');
 execFileSync(
   process.execPath,
-  [swc, 'libs', 'broker-server', 'apps', '-d', 'dist', '--config-file', '.swcrc', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts,**/__fixtures__/**', '--quiet', '--copy-files'],
+  [swc, 'libs', 'broker-server', 'apps', 'samples', '-d', 'dist', '--config-file', '.swcrc', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts,**/__fixtures__/**', '--quiet', '--copy-files'],
   { cwd: root, stdio: 'inherit' },
 );

@@ -15,3 +15,4 @@ export * from './out/broker-outer-api';
 export { ExpressionMessageFilter, type Sql92Predicate } from './processor/message-filter';
 export { errorResponse, successResponse, hostOf } from './processor/processor-util';
 export * from './host/shutdown-handlers';
+export * from './semantics';
