@@ -559,9 +559,9 @@ export class DefaultMessageStore {
     const size = layout.totalSize;
     const result = await this.commitLog.append({
       size,
-      encode: (phy) => {
+      encode: (phy, target, pos) => {
         msg.commitLogOffset = phy;
-        return encodeRecord(msg, undefined, 0, layout);
+        encodeRecord(msg, target, pos, layout);
       },
       describe: (phy) => ({
         wroteOffset: phy,
@@ -651,16 +651,14 @@ export class DefaultMessageStore {
     const ids: string[] = [];
     const result = await this.commitLog.append({
       size: total,
-      encode: (phy) => {
-        const buf = Buffer.allocUnsafe(total);
+      encode: (phy, target, at) => {
         let pos = 0;
         for (const r of records) {
           r.src.commitLogOffset = phy + pos;
-          encodeRecord(r.src, buf, pos, r.layout);
+          encodeRecord(r.src, target, at + pos, r.layout);
           ids.push(offsetMessageId(storeHost, phy + pos));
           pos += r.layout.totalSize;
         }
-        return buf;
       },
       describe: (phy) => ({
         wroteOffset: phy,

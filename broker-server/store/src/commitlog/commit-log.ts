@@ -4,8 +4,9 @@
  *
  * Appends are pipelined. `putMessage` runs synchronously up to the point where the record's offsets are fixed: it
  * takes the next physical offset and queue offset, encodes the record and queues its bytes, then returns a promise.
- * One writer drains the queue with one positional write per segment touched, so many concurrent producers share few
- * large writes. Under SYNC_FLUSH a second loop fdatasyncs what has been written and resolves every put the sync
+ * Records are encoded straight into large write slabs (no per-record buffer, no concatenation before the write), and
+ * one writer drains the queue with one positional write per slab range and segment, so many concurrent producers share
+ * few large writes. Under SYNC_FLUSH a second loop fdatasyncs what has been written and resolves every put the sync
  * covers (group commit). Since JavaScript runs one callback at a time, offset assignment needs no lock: the order in
  * which puts are accepted is the order of the bytes in the file.
  *
@@ -27,12 +28,19 @@ export interface RecentChunk {
 }
 
 const END_FILE_MIN_BLANK_LENGTH = 8;
+/**
+ * Size of the buffers records are encoded into. A slab is filled front to back across writes and never rewritten, so
+ * the recent-write cache can keep views into it; a record larger than a slab gets a slab of its own.
+ */
+const WRITE_SLAB_BYTES = 4 * 1024 * 1024;
 // Bound once: SWC's CommonJS re-exports are getters, too slow to call per record.
 const BLANK_MAGIC = MessageMagicCode.BLANK;
 
 interface WriteGroup {
   startOffset: number;
-  chunks: Buffer[];
+  /** The slab holding the group's bytes at `[bufStart, bufStart + bytes)`. */
+  buf: Buffer;
+  bufStart: number;
   /** Dispatch info of every record in the group, built at put time; undefined when some record lacks it. */
   requests: DispatchRequest[] | undefined;
   bytes: number;
@@ -56,8 +64,8 @@ interface PutWaiter {
 export interface RecordAppend {
   /** Total bytes of the records. */
   size: number;
-  /** Encodes the records into `target` at `pos`, given their first physical offset. */
-  encode: (phyOffset: number) => Buffer;
+  /** Encodes exactly `size` bytes of records into `target` at `pos`, given their first physical offset. */
+  encode: (phyOffset: number, target: Buffer, pos: number) => void;
   /** Builds the append result once the offset is known. */
   describe: (phyOffset: number) => AppendMessageResult;
   queueKey: string | undefined;
@@ -92,6 +100,9 @@ export class CommitLog {
   readonly stats: CommitLogStats = { writes: 0, writtenBytes: 0, flushes: 0 };
 
   private groups: WriteGroup[] = [];
+  /** Slab the next records are encoded into, from `slabUsed` on. */
+  private slab: Buffer | undefined;
+  private slabUsed = 0;
   private waiters: PutWaiter[] = [];
   private pendingBytes = 0;
   private writing = false;
@@ -158,11 +169,11 @@ export class CommitLog {
     const posInSeg = offset % segSize;
     const maxBlank = segSize - posInSeg;
     if (append.size + END_FILE_MIN_BLANK_LENGTH > maxBlank) {
-      const blank = Buffer.allocUnsafe(END_FILE_MIN_BLANK_LENGTH);
-      blank.writeInt32BE(maxBlank, 0);
-      blank.writeInt32BE(BLANK_MAGIC, 4);
-      const g = this.openGroup(offset);
-      g.chunks.push(blank);
+      const g = this.openGroup(offset, END_FILE_MIN_BLANK_LENGTH);
+      const at = g.bufStart + g.bytes;
+      g.buf.writeInt32BE(maxBlank, at);
+      g.buf.writeInt32BE(BLANK_MAGIC, at + 4);
+      this.slabUsed = at + END_FILE_MIN_BLANK_LENGTH;
       g.blankBytes = END_FILE_MIN_BLANK_LENGTH;
       g.bytes += END_FILE_MIN_BLANK_LENGTH;
       g.sealed = true;
@@ -170,17 +181,19 @@ export class CommitLog {
       offset += maxBlank;
       this.appendOffset = offset;
     }
-    const bytes = append.encode(offset);
-    const g = this.openGroup(offset);
-    g.chunks.push(bytes);
+    const size = append.size;
+    const g = this.openGroup(offset, size);
+    const at = g.bufStart + g.bytes;
+    append.encode(offset, g.buf, at);
+    this.slabUsed = at + size;
     if (g.requests) {
       if (append.dispatch) g.requests.push(append.dispatch(offset));
       else g.requests = undefined;
     }
-    g.bytes += bytes.length;
+    g.bytes += size;
     if (append.storeTimestamp > g.maxStoreTimestamp) g.maxStoreTimestamp = append.storeTimestamp;
-    this.pendingBytes += bytes.length;
-    this.appendOffset = offset + bytes.length;
+    this.pendingBytes += size;
+    this.appendOffset = offset + size;
     if (append.queueKey !== undefined && append.queueOffsetsUsed > 0) {
       this.topicQueueTable.set(append.queueKey, append.queueOffset + append.queueOffsetsUsed);
     }
@@ -202,12 +215,32 @@ export class CommitLog {
     return promise;
   }
 
-  private openGroup(offset: number): WriteGroup {
+  /**
+   * The queued group `size` more bytes at `offset` join: the last one when it is open, ends at `offset` and at the
+   * slab's fill point, and the slab has room; otherwise a new group (in a new slab when this one is full).
+   */
+  private openGroup(offset: number, size: number): WriteGroup {
+    let slab = this.slab;
     const last = this.groups[this.groups.length - 1];
-    if (last && !last.sealed && last.startOffset + last.bytes === offset) return last;
+    if (
+      last &&
+      !last.sealed &&
+      last.startOffset + last.bytes === offset &&
+      last.buf === slab &&
+      last.bufStart + last.bytes === this.slabUsed &&
+      this.slabUsed + size <= slab.length
+    ) {
+      return last;
+    }
+    if (!slab || this.slabUsed + size > slab.length) {
+      slab = Buffer.allocUnsafeSlow(Math.max(WRITE_SLAB_BYTES, size));
+      this.slab = slab;
+      this.slabUsed = 0;
+    }
     const g: WriteGroup = {
       startOffset: offset,
-      chunks: [],
+      buf: slab,
+      bufStart: this.slabUsed,
       requests: [],
       bytes: 0,
       sealed: false,
@@ -228,6 +261,7 @@ export class CommitLog {
         const groups = this.groups;
         this.groups = [];
         for (const g of groups) {
+          if (g.bytes === 0) continue;
           const segSize = this.segmentSize;
           const segStart = g.startOffset - (g.startOffset % segSize);
           let mf: MappedFile;
@@ -237,10 +271,9 @@ export class CommitLog {
             await this.failPipeline('CREATE_MAPPED_FILE_FAILED', err);
             break;
           }
-          const buf = g.chunks.length === 1 ? g.chunks[0]! : Buffer.concat(g.chunks, g.bytes);
           const pos = g.startOffset - segStart;
           try {
-            await mf.write(buf, pos);
+            await mf.write(g.buf, pos, g.bufStart, g.bufStart + g.bytes);
           } catch (err) {
             await this.failPipeline('UNKNOWN_ERROR', err);
             break;
@@ -249,7 +282,7 @@ export class CommitLog {
           this.stats.writtenBytes += g.bytes;
           mf.wrotePosition = g.sealed ? segSize : pos + g.bytes;
           this.pendingBytes -= g.bytes;
-          this.addRecent(g.startOffset, buf.subarray(0, g.bytes - g.blankBytes), g.requests);
+          this.addRecent(g.startOffset, g.buf.subarray(g.bufStart, g.bufStart + g.bytes - g.blankBytes), g.requests);
           this.writtenOffset = g.sealed ? segStart + segSize : g.startOffset + g.bytes;
           if (g.maxStoreTimestamp > this.writtenStoreTimestamp) this.writtenStoreTimestamp = g.maxStoreTimestamp;
           this.completeWritten();
@@ -292,6 +325,8 @@ export class CommitLog {
     const failed = this.waiters;
     this.waiters = [];
     this.groups = [];
+    this.slab = undefined;
+    this.slabUsed = 0;
     this.pendingBytes = 0;
     const rewind = new Map<string, number>();
     for (const w of failed) {
