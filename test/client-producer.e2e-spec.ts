@@ -223,6 +223,64 @@ describe('DefaultMQProducer against the embedded broker', () => {
       await replier.shutdown();
     }
   });
+
+  it('request-reply reaches the right producer when several producers share one client instance', async () => {
+    const topic = unique('ReqShared');
+    await createTopic(cluster.namesrvAddr, topic);
+    const replier = new DefaultLitePullConsumer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      consumerGroup: unique('rep'),
+      instanceName: unique('rep'),
+      brokerSuspendMaxTimeMillis: 200,
+    });
+    replier.subscribe(topic, '*');
+    await replier.start();
+    // The two requesters and the replier's producer all live in one client instance.
+    const instanceName = unique('shared');
+    const [a, b, replyProducer] = ['A', 'B', 'R'].map(
+      (tag) =>
+        new DefaultMQProducer({
+          ...FAST,
+          namesrvAddr: cluster.namesrvAddr,
+          producerGroup: unique(`pg${tag}`),
+          instanceName,
+        }),
+    ) as [DefaultMQProducer, DefaultMQProducer, DefaultMQProducer];
+    await a.start();
+    await b.start();
+    await replyProducer.start();
+    expect(a.clientInstance).toBe(b.clientInstance);
+    expect(replyProducer.clientInstance).toBe(a.clientInstance);
+    let stop = false;
+    const loop = (async () => {
+      while (!stop) {
+        for (const msg of await replier.poll(100)) await replyProducer.sendReply(msg, `re:${msg.body.toString()}`);
+      }
+    })();
+    try {
+      await waitFor(() => replier.assignment().length === 4, { timeoutMs: 5000 });
+      const requests = [1, 2, 3].flatMap((i) => [
+        a.request(new Message(topic, `A${i}`), 8000).then((r) => ['A', i, r.body.toString()] as const),
+        b.request(new Message(topic, `B${i}`), 8000).then((r) => ['B', i, r.body.toString()] as const),
+      ]);
+      const replies = await Promise.all(requests);
+      for (const [who, i, body] of replies) expect(body).toBe(`re:${who}${i}`);
+      expect(a.clientInstance.pendingReplyCount).toBe(0);
+      // A request that times out leaves nothing behind in the shared instance.
+      stop = true;
+      await loop;
+      await expect(a.request(new Message(topic, 'lost'), 300)).rejects.toThrow(/No reply to request/);
+      expect(a.clientInstance.pendingReplyCount).toBe(0);
+    } finally {
+      stop = true;
+      await loop;
+      await replyProducer.shutdown();
+      await b.shutdown();
+      await a.shutdown();
+      await replier.shutdown();
+    }
+  });
 });
 
 describe('producer failover', () => {

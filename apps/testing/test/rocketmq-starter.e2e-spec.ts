@@ -414,6 +414,16 @@ describe('RocketMQModule against an in-process broker', () => {
     await waitFor(() => inbox.get<OrderDto>('plain').some((o) => o.item === 'audit'), { timeoutMs: 10000 });
   });
 
+  it('templates sharing one client instance each get their own request-reply answers', async () => {
+    const audit = app.get<RocketMQTemplate>(getRocketMQTemplateToken('audit'));
+    // Same name server, default instance name: one client instance (and its reply dispatch) for both producers.
+    expect(audit.getProducer().clientInstance).toBe(template.getProducer().clientInstance);
+    const ask = (t: RocketMQTemplate, id: number) =>
+      t.sendAndReceive<{ echo: string }>('e2e-reply', { id, item: t.name }, undefined, 5000);
+    const answers = await Promise.all([ask(template, 61), ask(audit, 62), ask(template, 63), ask(audit, 64)]);
+    expect(answers.map((a) => a.echo)).toEqual(['61:rocketMQTemplate', '62:audit', '63:rocketMQTemplate', '64:audit']);
+  });
+
   it('receive() pulls with the rocketmq.pull-consumer settings', async () => {
     await template.syncSend('e2e-pull', { id: 50, item: 'pulled-1' });
     await template.syncSend('e2e-pull', { id: 51, item: 'pulled-2' });

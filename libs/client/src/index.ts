@@ -9,7 +9,7 @@ export * from './producer/message-queue-selector';
 export * from './producer/latency/latency-fault-tolerance';
 export * from './producer/default-mq-producer';
 export * from './producer/transaction-mq-producer';
-export { MQClientInstance, MQClientManager, type ClientLogger } from './impl/mq-client-instance';
+export { MQClientInstance, MQClientManager, type ClientLogger, type ReplyWaiter } from './impl/mq-client-instance';
 export { type ClientOptions, wrapNamespace, withoutNamespace } from './impl/client-config';
 export { type TopicRouteData, type QueueData, type BrokerData, PermName } from './impl/mq-client-api';
 export * from './consumer/default-lite-pull-consumer';

@@ -15,6 +15,7 @@ import {
   RAW_MESSAGE,
   type ResolvedListenerOptions,
 } from './decorators/rocketmq-message-listener.decorator';
+import { clientInstanceName } from './client-instance-name';
 import { MessageConversionError, MessageValidationError, RocketMQListenerContainerError } from './rocketmq.errors';
 import type { RocketMQMessageConverter } from './rocketmq-message-converter';
 
@@ -76,7 +77,7 @@ export class DefaultRocketMQListenerContainer {
       consumerGroup: o.consumerGroup,
       namesrvAddr: o.nameServer,
       namespace: o.namespace || undefined,
-      instanceName: o.instanceName,
+      instanceName: clientInstanceName(o.instanceName, o.nameServer, o.accessKey, o.secretKey),
       messageModel: o.messageModel,
       consumeFromWhere: o.consumeFromWhere,
       consumeTimestamp: o.consumeTimestamp,
@@ -269,8 +270,15 @@ export class DefaultRocketMQListenerContainer {
         ...this.options.clientOptions,
         producerGroup: group,
         namesrvAddr: this.options.nameServer,
-        // Its own client instance: producers sharing one instance would share (and overwrite) its reply handler.
-        instanceName: `RN_HELPER_${process.pid}`,
+        // The consumer's client instance: same name server and keys, no extra connections.
+        instanceName: clientInstanceName(
+          this.options.instanceName,
+          this.options.nameServer,
+          this.options.accessKey,
+          this.options.secretKey,
+        ),
+        accessKey: this.options.accessKey || undefined,
+        secretKey: this.options.secretKey || undefined,
         retryTimesWhenSendFailed: 1,
       });
       await producer.start();

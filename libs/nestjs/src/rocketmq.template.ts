@@ -11,6 +11,7 @@ import {
   type TransactionSendResult,
 } from '@rocketnest/client';
 import type { Message, MessageExt } from '@rocketnest/common';
+import { clientInstanceName } from './client-instance-name';
 import { RocketMQConfigurationError, RocketMQTemplateError } from './rocketmq.errors';
 import { RocketMQMessage } from './rocketmq-headers';
 import {
@@ -88,9 +89,7 @@ export class RocketMQTemplate {
         producerGroup: p.group,
         namesrvAddr: settings.nameServer,
         namespace: p.namespace,
-        // One client instance per template while instanceName is DEFAULT: the client keeps a single reply handler per
-        // instance, so two producers sharing one would steal each other's request-reply answers.
-        instanceName: p.instanceName === 'DEFAULT' ? `RN_TEMPLATE_${settings.name}_${process.pid}` : p.instanceName,
+        instanceName: clientInstanceName(p.instanceName, settings.nameServer, p.accessKey, p.secretKey),
         sendMsgTimeout: p.sendMessageTimeout,
         retryTimesWhenSendFailed: p.retryTimesWhenSendFailed,
         retryTimesWhenSendAsyncFailed: p.retryTimesWhenSendAsyncFailed,
@@ -112,7 +111,7 @@ export class RocketMQTemplate {
         consumerGroup: c.group,
         namesrvAddr: settings.nameServer,
         namespace: c.namespace,
-        instanceName: c.instanceName,
+        instanceName: clientInstanceName(c.instanceName, settings.nameServer, c.accessKey, c.secretKey),
         messageModel: c.messageModel as 'CLUSTERING' | 'BROADCASTING',
         pullBatchSize: c.pullBatchSize,
         accessKey: c.accessKey,

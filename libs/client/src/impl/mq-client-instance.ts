@@ -1,5 +1,12 @@
-import { MQClientError, RequestCode, ResponseCode, type MessageQueue } from '@rocketnest/common';
-import { RemotingClient, RemotingCommand, type RemotingChannel } from '@rocketnest/remoting';
+import {
+  MQClientError,
+  MessageConst,
+  RequestCode,
+  ResponseCode,
+  type MessageExt,
+  type MessageQueue,
+} from '@rocketnest/common';
+import { RemotingClient, RemotingCommand } from '@rocketnest/remoting';
 import { TopicPublishInfo } from '../producer/latency/latency-fault-tolerance';
 import {
   buildClientId,
@@ -8,6 +15,7 @@ import {
   type ClientOptions,
   type ResolvedClientConfig,
 } from './client-config';
+import { decodeReplyMessage } from './message-codec';
 import { MQClientAPI, PermName, type TopicRouteData } from './mq-client-api';
 import { PeriodicTask } from './periodic-task';
 
@@ -65,8 +73,8 @@ export interface MQConsumerInner {
   consumeMessageDirectly?(body: Buffer, brokerName: string | undefined): Promise<Record<string, unknown>>;
 }
 
-/** Receives PUSH_REPLY_MESSAGE_TO_CLIENT (request-reply). */
-export type ReplyMessageHandler = (request: RemotingCommand, channel: RemotingChannel) => void;
+/** Receives the reply (PUSH_REPLY_MESSAGE_TO_CLIENT) to one pending request, matched by its CORRELATION_ID. */
+export type ReplyWaiter = (reply: MessageExt) => void;
 
 export interface MQClientInstanceOptions extends ClientOptions {
   logger?: ClientLogger;
@@ -92,7 +100,8 @@ export class MQClientInstance {
   readonly brokerAddrTable = new Map<string, Map<number, string>>();
   /** broker addr → remoting version from its heartbeat response. */
   readonly brokerVersionTable = new Map<string, number>();
-  private replyHandler: ReplyMessageHandler | undefined;
+  /** CORRELATION_ID → the request waiting for that reply (Java `RequestFutureHolder`), whichever producer sent it. */
+  private readonly replyWaiters = new Map<string, ReplyWaiter>();
   private tasks: PeriodicTask[] = [];
   private rebalanceTask: PeriodicTask | undefined;
   private state: 'CREATE_JUST' | 'RUNNING' | 'SHUTDOWN_ALREADY' = 'CREATE_JUST';
@@ -211,8 +220,24 @@ export class MQClientInstance {
     this.consumers.delete(group);
   }
 
-  setReplyHandler(handler: ReplyMessageHandler | undefined): void {
-    this.replyHandler = handler;
+  /**
+   * Waits for the reply carrying `correlationId`. Every producer of this instance registers its own requests here, so
+   * replies reach the producer that sent the request however many producers share the instance.
+   */
+  addReplyWaiter(correlationId: string, waiter: ReplyWaiter): void {
+    if (this.replyWaiters.has(correlationId)) {
+      throw new MQClientError(`A request with correlation id ${correlationId} is already waiting for its reply`);
+    }
+    this.replyWaiters.set(correlationId, waiter);
+  }
+
+  removeReplyWaiter(correlationId: string): void {
+    this.replyWaiters.delete(correlationId);
+  }
+
+  /** Number of requests waiting for a reply (for diagnostics and tests). */
+  get pendingReplyCount(): number {
+    return this.replyWaiters.size;
   }
 
   /** Runs a rebalance round soon (Java `rebalanceImmediately`). */
@@ -435,9 +460,22 @@ export class MQClientInstance {
       return response;
     });
     this.remoting.registerProcessor(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, (req, channel) => {
-      if (!this.replyHandler)
-        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'no requester in this client');
-      this.replyHandler(req, channel);
+      let reply: MessageExt;
+      try {
+        reply = decodeReplyMessage(req, channel.remoteAddr);
+      } catch (err) {
+        this.logger.warn(`undecodable reply message from ${channel.remoteAddr}`, err);
+        return RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, 'undecodable reply message');
+      }
+      // Like Java, a reply nobody waits for (timed out, or another process) is acknowledged and dropped.
+      const correlationId = reply.getProperty(MessageConst.CORRELATION_ID);
+      const waiter = correlationId === undefined ? undefined : this.replyWaiters.get(correlationId);
+      if (waiter && correlationId !== undefined) {
+        this.replyWaiters.delete(correlationId);
+        waiter(reply);
+      } else {
+        this.logger.warn(`reply ${correlationId ?? '(no CORRELATION_ID)'} from ${channel.remoteAddr} matches no request`);
+      }
       return RemotingCommand.createResponse(ResponseCode.SUCCESS);
     });
   }

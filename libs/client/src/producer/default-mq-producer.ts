@@ -20,9 +20,8 @@ import {
   validateTopic,
   type MessageQueue,
 } from '@rocketnest/common';
-import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
+import type { RemotingCommand } from '@rocketnest/remoting';
 import { wrapNamespace, withoutNamespace, type ClientOptions } from '../impl/client-config';
-import { decodeReplyMessage } from '../impl/message-codec';
 import {
   MQClientManager,
   type ClientLogger,
@@ -160,7 +159,6 @@ export class DefaultMQProducer implements MQProducerInner {
         this.client = MQClientManager.getOrCreate({ ...this.options, logger: this.options.logger });
         this.client.registerProducer(this);
         this.topicPublishInfoTable.set(this.options.createTopicKey, new TopicPublishInfo([]));
-        this.client.setReplyHandler((req, channel) => this.onReplyMessage(req, channel));
         await this.client.start();
         this.state = 'RUNNING';
       } catch (err) {
@@ -179,7 +177,10 @@ export class DefaultMQProducer implements MQProducerInner {
     this.shutdownPromise ??= (async () => {
       const wasRunning = this.state === 'RUNNING';
       this.state = 'SHUTDOWN_ALREADY';
-      for (const [, f] of this.replyFutures) f.reject(new MQClientError('Producer shut down before the reply arrived'));
+      for (const [id, f] of [...this.replyFutures]) {
+        this.client?.removeReplyWaiter(id);
+        f.reject(new MQClientError('Producer shut down before the reply arrived'));
+      }
       this.replyFutures.clear();
       if (this.client && wasRunning) {
         this.client.unregisterProducer(this.groupName);
@@ -287,6 +288,7 @@ export class DefaultMQProducer implements MQProducerInner {
     const reply = new Promise<MessageExt>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.replyFutures.delete(correlationId);
+        client.removeReplyWaiter(correlationId);
         reject(
           new RemotingTimeoutError(
             'reply',
@@ -295,22 +297,26 @@ export class DefaultMQProducer implements MQProducerInner {
           ),
         );
       }, timeoutMs);
-      this.replyFutures.set(correlationId, {
-        resolve: (m) => {
+      const future = {
+        resolve: (m: MessageExt) => {
           clearTimeout(timer);
+          this.replyFutures.delete(correlationId);
           resolve(m);
         },
-        reject: (e) => {
+        reject: (e: Error) => {
           clearTimeout(timer);
+          this.replyFutures.delete(correlationId);
+          client.removeReplyWaiter(correlationId);
           reject(e);
         },
-      });
+      };
+      this.replyFutures.set(correlationId, future);
+      client.addReplyWaiter(correlationId, future.resolve);
     });
     try {
       await this.sendWith(msg, { ...opts, timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)) }, 'SYNC');
     } catch (err) {
       this.replyFutures.get(correlationId)?.reject(err instanceof Error ? err : new Error(String(err)));
-      this.replyFutures.delete(correlationId);
     }
     return reply;
   }
@@ -356,16 +362,6 @@ export class DefaultMQProducer implements MQProducerInner {
     if (missing.length === 0) return;
     await client.sendHeartbeatToAllBrokers();
     for (const a of missing) this.heartbeatedBrokers.add(a);
-  }
-
-  private onReplyMessage(req: RemotingCommand, channel: RemotingChannel): void {
-    const msg = decodeReplyMessage(req, channel.remoteAddr);
-    const correlationId = msg.getProperty(MessageConst.CORRELATION_ID);
-    if (!correlationId) return;
-    const future = this.replyFutures.get(correlationId);
-    if (!future) return;
-    this.replyFutures.delete(correlationId);
-    future.resolve(msg);
   }
 
   protected async sendWith(
