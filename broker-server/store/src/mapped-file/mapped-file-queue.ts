@@ -28,11 +28,16 @@ export class MappedFileQueue {
       throw err;
     }
     const segs = names.filter((n) => /^\d{20}$/.test(n)).sort();
-    for (const name of segs) {
+    for (const [i, name] of segs.entries()) {
       const full = path.join(this.storePath, name);
       const st = await fsp.stat(full);
       if (!st.isFile()) continue;
-      if (st.size !== this.mappedFileSize) {
+      if (st.size < this.mappedFileSize && i === segs.length - 1) {
+        // A crash between creating the newest segment and sizing it (MappedFile.create: open, then ftruncate) leaves
+        // it short. Nothing was written to it yet (writes start only once it is sized), so finish sizing it; recovery
+        // then finds no record there.
+        await fsp.truncate(full, this.mappedFileSize);
+      } else if (st.size !== this.mappedFileSize) {
         throw new Error(
           `${full} is ${st.size} bytes but the configured segment size is ${this.mappedFileSize}; ` +
             'set mappedFileSize* to the size the store was written with',
