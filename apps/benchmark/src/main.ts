@@ -1,10 +1,15 @@
-// `npm run bench -- <store|producer|consumer|e2e> [options]`: prints one JSON line per interval and a final summary.
+// `npm run bench -- <store|frames|producer|consumer|e2e> [options]`: prints one JSON line per interval and a final summary.
 async function main(): Promise<void> {
   const [kind, ...args] = process.argv.slice(2);
   switch (kind) {
     case 'store': {
       const { runStoreBench } = await import('./store-bench');
       await runStoreBench(args);
+      return;
+    }
+    case 'frames': {
+      const { runFrameBench } = await import('./frame-bench');
+      await runFrameBench(args);
       return;
     }
     case 'producer':
@@ -15,7 +20,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      process.stderr.write('usage: npm run bench -- <store|producer|consumer|e2e> [options]\n');
+      process.stderr.write('usage: npm run bench -- <store|frames|producer|consumer|e2e> [options]\n');
       process.exitCode = 2;
   }
 }
