@@ -1364,10 +1364,14 @@ export class DefaultMessageStore {
     return Date.now();
   }
 
-  /** Flushes the commit log now (tests, admin). */
+  /**
+   * Flushes the commit log now, and the consume queues and index (whose entries are written behind) as far as they are
+   * dispatched (tests, admin).
+   */
   async flush(): Promise<void> {
     await this.commitLog.waitIdle();
     await this.commitLog.flushTo(this.commitLog.writtenOffset);
+    if (this.isRunning()) await this.flushLogics(true);
   }
 
   /** Resolves once every written record has been dispatched to consume queues and index. */

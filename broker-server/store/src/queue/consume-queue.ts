@@ -7,6 +7,10 @@
  * ```
  * Valid entry (recovery): offset >= 0 and size > 0. Pre-blank entries (0, Integer.MAX_VALUE, 0) fill the slots before
  * the first real entry of a queue whose first segment starts late.
+ *
+ * Entries are written behind: `putEntries` appends them to an in-memory tail (served to readers like written entries)
+ * that goes to file in large writes when it fills up and on every `flush`. The store's checkpoint only counts dispatch
+ * progress that a flush made durable, so entries lost from the tail in a crash are rebuilt by recovery's re-dispatch.
  */
 import * as path from 'node:path';
 import { readInt64, writeInt64 } from '../commitlog/record-check';
@@ -14,6 +18,15 @@ import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 
 export const CQ_STORE_UNIT_SIZE = 20;
 const BLANK_SIZE = 0x7fffffff;
+/** Bytes of entries held in memory before they are written (a multiple of the entry size). */
+const WRITE_BEHIND_BYTES = 3276 * CQ_STORE_UNIT_SIZE;
+
+/** Entries at byte offsets `[start, start + len)` of the queue that are not on file yet. */
+interface UnwrittenChunk {
+  start: number;
+  buf: Buffer;
+  len: number;
+}
 
 export interface ConsumeQueueEntry {
   offset: number;
@@ -27,6 +40,9 @@ export class ConsumeQueue {
   maxPhysicOffset = -1;
   /** Byte offset of the first valid entry. */
   minLogicOffset = 0;
+  /** Not yet on file, in offset order: chunks being written, then the open one new entries join. */
+  private unwritten: UnwrittenChunk[] = [];
+  private draining: Promise<void> | undefined;
 
   constructor(
     readonly topic: string,
@@ -43,7 +59,51 @@ export class ConsumeQueue {
 
   /** Next logical offset (= number of entries, counting from 0). */
   getMaxOffsetInQueue(): number {
-    return Math.floor(this.mfq.getMaxOffset() / CQ_STORE_UNIT_SIZE);
+    return Math.floor(this.maxByteOffset() / CQ_STORE_UNIT_SIZE);
+  }
+
+  private maxByteOffset(): number {
+    const last = this.unwritten[this.unwritten.length - 1];
+    return last ? last.start + last.len : this.mfq.getMaxOffset();
+  }
+
+  /** Writes every entry held in memory (one positional write per segment and chunk). */
+  async writeUnwritten(): Promise<void> {
+    while (this.draining) await this.draining;
+    if (this.unwritten.length === 0) return;
+    this.draining = this.drain();
+    try {
+      await this.draining;
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async drain(): Promise<void> {
+    // Chunks leave the list only once on file, so readers always find their entries somewhere.
+    while (this.unwritten.length > 0) {
+      const chunk = this.unwritten[0]!;
+      const len = chunk.len;
+      let byteOffset = chunk.start;
+      let written = 0;
+      while (written < len) {
+        const segStart = byteOffset - (byteOffset % this.mappedFileSize);
+        const mf = await this.mfq.getOrCreate(segStart);
+        const pos = byteOffset - segStart;
+        const n = Math.min(len - written, this.mappedFileSize - pos);
+        await mf.write(chunk.buf, pos, written, written + n);
+        mf.wrotePosition = pos + n;
+        written += n;
+        byteOffset += n;
+      }
+      if (chunk.len === len) this.unwritten.shift();
+      else {
+        // Entries joined the chunk during the write: the rest stays for the next round.
+        chunk.buf = chunk.buf.subarray(len);
+        chunk.start += len;
+        chunk.len -= len;
+      }
+    }
   }
 
   getMinOffsetInQueue(): number {
@@ -99,6 +159,7 @@ export class ConsumeQueue {
    * by binary search over the first segment.
    */
   async correctMinOffset(minPhyOffset: number): Promise<void> {
+    await this.writeUnwritten();
     const first = this.mfq.first;
     if (!first) return;
     const count = Math.floor(first.wrotePosition / CQ_STORE_UNIT_SIZE);
@@ -122,7 +183,7 @@ export class ConsumeQueue {
    */
   async putEntries(startQueueOffset: number, entries: ConsumeQueueEntry[]): Promise<void> {
     let next = this.getMaxOffsetInQueue();
-    const hasFiles = this.mfq.files.length > 0;
+    const hasFiles = this.mfq.files.length > 0 || this.unwritten.length > 0;
     let first = startQueueOffset;
     let list = entries;
     if (first < next && hasFiles) {
@@ -146,28 +207,27 @@ export class ConsumeQueue {
       list = blanks.concat(list);
       first = next;
     }
-    const buf = Buffer.allocUnsafe(list.length * CQ_STORE_UNIT_SIZE);
-    for (let i = 0; i < list.length; i++) {
+    const bytes = list.length * CQ_STORE_UNIT_SIZE;
+    const start = first * CQ_STORE_UNIT_SIZE;
+    let chunk = this.unwritten[this.unwritten.length - 1];
+    if (!chunk || chunk.start + chunk.len !== start || chunk.len + bytes > chunk.buf.length) {
+      chunk = { start, buf: Buffer.allocUnsafe(Math.max(WRITE_BEHIND_BYTES, bytes)), len: 0 };
+      this.unwritten.push(chunk);
+    }
+    const buf = chunk.buf;
+    let o = chunk.len;
+    let maxPhysic = this.maxPhysicOffset;
+    for (let i = 0; i < list.length; i++, o += CQ_STORE_UNIT_SIZE) {
       const e = list[i]!;
-      const o = i * CQ_STORE_UNIT_SIZE;
       writeInt64(buf, o, e.offset);
       buf.writeInt32BE(e.size, o + 8);
       writeInt64(buf, o + 12, e.tagsCode);
+      if (e.size !== BLANK_SIZE && e.offset + e.size > maxPhysic) maxPhysic = e.offset + e.size;
     }
-    let byteOffset = first * CQ_STORE_UNIT_SIZE;
-    let written = 0;
-    while (written < buf.length) {
-      const segStart = byteOffset - (byteOffset % this.mappedFileSize);
-      const mf = await this.mfq.getOrCreate(segStart);
-      const pos = byteOffset - segStart;
-      const n = Math.min(buf.length - written, this.mappedFileSize - pos);
-      await mf.write(buf, pos, written, written + n);
-      mf.wrotePosition = pos + n;
-      written += n;
-      byteOffset += n;
-    }
-    for (const e of list)
-      if (e.size !== BLANK_SIZE && e.offset + e.size > this.maxPhysicOffset) this.maxPhysicOffset = e.offset + e.size;
+    chunk.len = o;
+    this.maxPhysicOffset = maxPhysic;
+    // Bounded memory: a full chunk (or a second one) goes to file now.
+    if (this.unwritten.length > 1 || chunk.len + CQ_STORE_UNIT_SIZE > chunk.buf.length) await this.writeUnwritten();
   }
 
   /**
@@ -177,16 +237,41 @@ export class ConsumeQueue {
   async getEntries(index: number, maxCount: number): Promise<Buffer | undefined> {
     const byteOff = index * CQ_STORE_UNIT_SIZE;
     if (byteOff < this.minLogicOffset) return undefined;
+    const segEnd = byteOff - (byteOff % this.mappedFileSize) + this.mappedFileSize;
+    const end = Math.min(segEnd, byteOff + maxCount * CQ_STORE_UNIT_SIZE);
+    const fromMemory = this.copyUnwritten(byteOff, end);
+    if (fromMemory) return fromMemory;
     const mf = this.mfq.findMappedFileByOffset(byteOff);
     if (!mf) return undefined;
     const pos = byteOff - mf.fileFromOffset;
     const avail = mf.wrotePosition - pos;
     if (avail <= 0) return undefined;
-    const len = Math.min(avail, maxCount * CQ_STORE_UNIT_SIZE);
-    const buf = await mf.read(pos, len);
-    return buf.length >= CQ_STORE_UNIT_SIZE
-      ? buf.subarray(0, buf.length - (buf.length % CQ_STORE_UNIT_SIZE))
-      : undefined;
+    const len = Math.min(avail, end - byteOff);
+    const read = await mf.read(pos, len);
+    if (read.length < CQ_STORE_UNIT_SIZE) return undefined;
+    const buf = read.subarray(0, read.length - (read.length % CQ_STORE_UNIT_SIZE));
+    // Entries past the file's end may still be held in memory.
+    const more = byteOff + buf.length < end ? this.copyUnwritten(byteOff + buf.length, end) : undefined;
+    return more ? Buffer.concat([buf, more]) : buf;
+  }
+
+  /** A copy of the entries in `[from, to)` held in memory from `from` on; undefined when `from` is not held. */
+  private copyUnwritten(from: number, to: number): Buffer | undefined {
+    const parts: Buffer[] = [];
+    let cur = from;
+    for (const c of this.unwritten) {
+      if (cur >= to) break;
+      if (cur < c.start || cur >= c.start + c.len) {
+        if (parts.length > 0) break;
+        continue;
+      }
+      const stop = Math.min(c.start + c.len, to);
+      parts.push(c.buf.subarray(cur - c.start, stop - c.start));
+      cur = stop;
+    }
+    if (parts.length === 0) return undefined;
+    // A copy: the caller may keep it while later entries join the chunk.
+    return Buffer.concat(parts);
   }
 
   async getEntry(index: number): Promise<ConsumeQueueEntry | undefined> {
@@ -207,6 +292,7 @@ export class ConsumeQueue {
 
   /** Cuts entries pointing at or after `phyOffset` (Java `truncateDirtyLogicFiles`). */
   async truncateDirtyLogicFiles(phyOffset: number): Promise<void> {
+    await this.writeUnwritten();
     if (this.maxPhysicOffset <= phyOffset && this.maxPhysicOffset !== -1) return;
     let endLogic = this.mfq.getMaxOffset();
     // Walk back over entries from the end (they are in commit-log order).
@@ -230,6 +316,7 @@ export class ConsumeQueue {
 
   /** Deletes segments whose entries all point below `minPhyOffset`; returns how many were deleted. */
   async deleteExpiredFiles(minPhyOffset: number): Promise<number> {
+    await this.writeUnwritten();
     const doomed = [];
     const files = this.mfq.files;
     for (let i = 0; i < files.length - 1; i++) {
@@ -250,14 +337,18 @@ export class ConsumeQueue {
   }
 
   async flush(): Promise<void> {
+    await this.writeUnwritten();
     await this.mfq.flushAll();
   }
 
   async close(): Promise<void> {
+    await this.writeUnwritten();
     await this.mfq.close();
   }
 
   async destroy(): Promise<void> {
+    while (this.draining) await this.draining.catch(() => undefined);
+    this.unwritten = [];
     await this.mfq.destroy();
     this.maxPhysicOffset = -1;
     this.minLogicOffset = 0;
