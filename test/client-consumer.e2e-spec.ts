@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddedRocketMQ } from '@rocketnest/broker';
-import { Message, javaMapEntries, messageQueueKey, parseJavaJson, type MessageExt } from '@rocketnest/common';
+import { Message, MessageExt, javaMapEntries, messageQueueKey, parseJavaJson } from '@rocketnest/common';
 import {
   ConsumeConcurrentlyStatus,
   ConsumeFromWhere,
@@ -180,6 +180,87 @@ describe('consumers against the embedded broker', () => {
       { timeoutMs: 15000 },
     );
     expect(found[0]!.getProperty('UNIQ_KEY')).toBe(id);
+  });
+
+  async function readDlq(group: string, expected: number): Promise<MessageExt[]> {
+    const dlq = new DefaultLitePullConsumer({
+      ...FAST,
+      namesrvAddr: cluster.namesrvAddr,
+      consumerGroup: unique('dlqreader'),
+      instanceName: unique('d'),
+      brokerSuspendMaxTimeMillis: 200,
+    });
+    toStop.push(dlq);
+    await dlq.start();
+    const found: MessageExt[] = [];
+    await waitFor(
+      async () => {
+        const mqs = await dlq.fetchMessageQueues(`%DLQ%${group}`).catch(() => []);
+        if (mqs.length === 0) return false;
+        if (dlq.assignment().length === 0) {
+          dlq.assign(mqs);
+          for (const mq of mqs) dlq.seek(mq, 0);
+        }
+        found.push(...(await dlq.poll(200)));
+        return found.length >= expected;
+      },
+      { timeoutMs: 15000, message: `expected ${expected} messages in %DLQ%${group}` },
+    );
+    return found;
+  }
+
+  it('sendMessageBack: a delay level redelivers, -1 goes straight to the DLQ, an unknown broker falls back', async () => {
+    const topic = unique('Back');
+    const group = unique('g');
+    await createTopic(cluster.namesrvAddr, topic, 1);
+    const [laterId, deadId, fallbackId] = [
+      (await producer.send(new Message(topic, 'later'))).msgId,
+      (await producer.send(new Message(topic, 'dead'))).msgId,
+      (await producer.send(new Message(topic, 'fallback'))).msgId,
+    ];
+    const deliveries: Array<{ body: string; reconsumeTimes: number }> = [];
+    const errors: unknown[] = [];
+    const c = pushConsumer(group);
+    await expect(c.sendMessageBack(new MessageExt(), 1)).rejects.toThrow(/not running/);
+    c.subscribe(topic, '*');
+    c.registerMessageListener({
+      consumeMessage: async (msgs) => {
+        for (const m of msgs) {
+          const body = m.body.toString();
+          deliveries.push({ body, reconsumeTimes: m.reconsumeTimes });
+          try {
+            if (body === 'later' && m.reconsumeTimes === 0) await c.sendMessageBack(m, 1);
+            if (body === 'dead') await c.sendMessageBack(m, -1);
+            if (body === 'fallback') await c.sendMessageBack(m, -1, 'no-such-broker');
+          } catch (err) {
+            errors.push(err);
+          }
+        }
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      },
+    });
+    await c.start();
+    await waitFor(() => deliveries.some((d) => d.body === 'later' && d.reconsumeTimes === 1), { timeoutMs: 10000 });
+    const dead = await readDlq(group, 2);
+    expect(errors).toEqual([]);
+    const byKey = new Map(dead.map((m) => [m.getProperty('UNIQ_KEY'), m]));
+    expect([...byKey.keys()].sort()).toEqual([deadId, fallbackId].sort());
+    // CONSUMER_SEND_MSG_BACK: the broker copied the stored message into the DLQ.
+    expect(byKey.get(deadId)!.body.toString()).toBe('dead');
+    // (the broker names the origin by the offset msgId of the stored record)
+    expect(byKey.get(deadId)!.getProperty('ORIGIN_MESSAGE_ID')).toMatch(/^[0-9A-F]{32}$/);
+    expect(byKey.get(deadId)!.getProperty('ORIGIN_MESSAGE_ID')).not.toBe(deadId);
+    // Fallback: re-sent by the client with Java's retry properties (RECONSUME_TIME and MAX_RECONSUME_TIMES 0 travel
+    // in the send header), which the broker routes to the DLQ.
+    const fallback = byKey.get(fallbackId)!;
+    expect(fallback.body.toString()).toBe('fallback');
+    expect(fallback.getProperty('ORIGIN_MESSAGE_ID')).toBe(fallbackId);
+    expect(fallback.getProperty('RETRY_TOPIC')).toBe(topic);
+    expect(fallback.reconsumeTimes).toBe(1);
+    // Neither dead letter came back, and the delayed one came back exactly once.
+    expect(deliveries.filter((d) => d.body !== 'later').map((d) => d.reconsumeTimes)).toEqual([0, 0]);
+    expect(deliveries.filter((d) => d.body === 'later').map((d) => d.reconsumeTimes)).toEqual([0, 1]);
+    expect(laterId).toBeDefined();
   });
 
   it('broadcasting: every member gets every message and offsets are written to disk', async () => {

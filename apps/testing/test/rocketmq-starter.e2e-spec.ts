@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { Inject, Injectable, Module, ValidationPipe, type INestApplicationContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, ValidationPipe, type INestApplicationContext } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { EmbeddedRocketMQ } from '@rocketnest/broker';
 import type { DefaultMQPushConsumer, SendResult } from '@rocketnest/client';
 import type { MessageExt } from '@rocketnest/common';
 import {
-  DLQ_REASON_PROPERTY,
   MessageBuilder,
   RAW_MESSAGE,
   RocketMQListenerExplorer,
@@ -350,16 +349,29 @@ describe('RocketMQModule against an in-process broker', () => {
     expect(count('disabled')).toBe(0);
   });
 
-  it('sends a payload failing validation to the DLQ with the reason, without retries', async () => {
-    await template.syncSend('e2e-valid', { id: -1, item: '' });
-    await template.syncSend('e2e-valid', { id: 21, item: 'fine' });
-    await waitFor(() => count('valid') >= 1 && count('dlq') >= 1, { timeoutMs: 15000 });
-    expect(inbox.get<OrderDto>('valid').map((o) => o.item)).toEqual(['fine']);
-    const dead = inbox.get<MessageExt>('dlq')[0]!;
-    expect(JSON.parse(dead.body.toString())).toEqual({ id: -1, item: '' });
-    expect(dead.getUserProperty(DLQ_REASON_PROPERTY)).toMatch(
-      /OrderDto failed validation: .*id must not be less than 1/,
-    );
+  it('sends a payload failing validation to the DLQ, logging the reason, without retries', async () => {
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    try {
+      const bad = await template.syncSend('e2e-valid', { id: -1, item: '' });
+      await template.syncSend('e2e-valid', { id: 21, item: 'fine' });
+      await waitFor(() => count('valid') >= 1 && count('dlq') >= 1, { timeoutMs: 15000 });
+      expect(inbox.get<OrderDto>('valid').map((o) => o.item)).toEqual(['fine']);
+      const dead = inbox.get<MessageExt>('dlq')[0]!;
+      expect(JSON.parse(dead.body.toString())).toEqual({ id: -1, item: '' });
+      // Moved by CONSUMER_SEND_MSG_BACK with delay level -1: the broker's copy, delivered once (no retry round).
+      expect(dead.getProperty('UNIQ_KEY')).toBe(bad.msgId);
+      expect(dead.getProperty('RETRY_TOPIC')).toBe('e2e-valid');
+      expect(dead.reconsumeTimes).toBe(1);
+      expect(errors.mock.calls.map((c) => String(c[0]))).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            `Message ${bad.msgId} on e2e-valid sent to %DLQ%e2e-valid-g: OrderDto failed validation: .*id must not be less than 1`,
+          ),
+        ),
+      );
+    } finally {
+      errors.mockRestore();
+    }
   });
 
   it('a Nest pipe rejecting the payload also keeps it from the handler', async () => {

@@ -8,7 +8,7 @@ import {
   type ConsumeConcurrentlyContext,
   type ConsumeOrderlyContext,
 } from '@rocketnest/client';
-import { Message, MessageConst, MessageExt } from '@rocketnest/common';
+import { MessageConst, MessageExt } from '@rocketnest/common';
 import { validate, type ValidatorOptions } from 'class-validator';
 import {
   ConsumeMode,
@@ -18,16 +18,6 @@ import {
 import { clientInstanceName } from './client-instance-name';
 import { MessageConversionError, MessageValidationError, RocketMQListenerContainerError } from './rocketmq.errors';
 import type { RocketMQMessageConverter } from './rocketmq-message-converter';
-
-/** User property carrying why a message was dead-lettered without retries. */
-export const DLQ_REASON_PROPERTY = 'RN_DLQ_REASON';
-
-/** Property values must not hold the 0x01/0x02 separators (or other control characters). */
-function printable(text: string): string {
-  let out = '';
-  for (const ch of text) out += ch.charCodeAt(0) < 0x20 ? ' ' : ch;
-  return out;
-}
 
 /** Container lifecycle, published for the health indicator. */
 export type ListenerContainerState = 'CREATED' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'START_FAILED';
@@ -58,7 +48,7 @@ export class DefaultRocketMQListenerContainer {
   private readonly pipes: PipeTransform[];
   private startPromise: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
-  /** Sends replies and dead letters; created on first need, shut down with the container. */
+  /** Sends replies; created on first need, shut down with the container. */
   private helperProducer: Promise<DefaultMQProducer> | undefined;
 
   constructor(
@@ -292,26 +282,14 @@ export class DefaultRocketMQListenerContainer {
   }
 
   /**
-   * A payload that can never be handled: log why and move it to `%DLQ%<group>` instead of retrying forever. It is
-   * re-sent to the group's retry topic with RECONSUME_TIME above MAX_RECONSUME_TIMES, which the broker routes to the
-   * DLQ (Java's orderly consumer moves exhausted messages the same way); the reason travels as property
-   * `RN_DLQ_REASON`.
+   * A payload that can never be handled: log why and move it to `%DLQ%<group>` instead of retrying it, with the
+   * consumer's `sendMessageBack(msg, -1)` (Java brokers treat a negative delay level as "straight to the DLQ"). The
+   * dead letter is the broker's copy of the stored message, so the reason is only in this log line (with the msgId).
    */
   private async deadLetter(msg: MessageExt, err: unknown): Promise<boolean> {
     const reason = (err as Error)?.message ?? String(err);
     try {
-      const producer = await this.getHelperProducer();
-      const letter = new Message(`%RETRY%${this.consumer.groupName}`, msg.body);
-      letter.flag = msg.flag;
-      for (const [k, v] of Object.entries(msg.properties)) letter.putProperty(k, v);
-      letter.clearProperty(MessageConst.DELAY);
-      letter.clearProperty(MessageConst.TRAN_MSG);
-      letter.putProperty(MessageConst.ORIGIN_MESSAGE_ID, msg.getProperty(MessageConst.ORIGIN_MESSAGE_ID) ?? msg.msgId);
-      letter.putProperty(MessageConst.RETRY_TOPIC, msg.getProperty(MessageConst.RETRY_TOPIC) ?? msg.topic);
-      letter.putProperty(MessageConst.RECONSUME_TIME, '1');
-      letter.putProperty(MessageConst.MAX_RECONSUME_TIMES, '0');
-      letter.putUserProperty(DLQ_REASON_PROPERTY, printable(reason).slice(0, 1000));
-      await producer.send(letter);
+      await this.consumer.sendMessageBack(msg, -1, msg.brokerName || undefined);
       this.logger.error(`Message ${msg.msgId} on ${msg.topic} sent to %DLQ%${this.options.consumerGroup}: ${reason}`);
       return true;
     } catch (sendErr) {

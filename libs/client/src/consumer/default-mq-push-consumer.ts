@@ -833,7 +833,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
       for (let i = ackIndex + 1; i < msgs.length; i++) {
         const m = msgs[i]!;
         // While shutting down, leave failed messages uncommitted: they are delivered again after restart.
-        if (this.abort.signal.aborted || !(await this.sendMessageBack(m, ctx.delayLevelWhenNextConsume, mq))) {
+        if (this.abort.signal.aborted || (await this.trySendMessageBack(m, ctx.delayLevelWhenNextConsume, mq.brokerName)) !== undefined) {
           m.reconsumeTimes++;
           failedBack.push(m);
         }
@@ -851,14 +851,45 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     }
   }
 
-  /** CONSUMER_SEND_MSG_BACK, falling back to re-sending the message to the retry topic. False if both fail. */
-  private async sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean> {
+  /**
+   * Hands a consumed message back to the broker (Java `DefaultMQPushConsumer.sendMessageBack`): CONSUMER_SEND_MSG_BACK
+   * to the broker that holds it — `brokerName`'s master when given, else the message's store host. `delayLevel` 0 lets
+   * the broker pick `3 + reconsumeTimes`, a positive level delays the retry by that level, and a negative one moves the
+   * message straight to `%DLQ%<group>`; past `maxReconsumeTimes` the broker moves it to the DLQ anyway.
+   *
+   * If the broker cannot be asked, the message is re-sent to `%RETRY%<group>` as Java does (RECONSUME_TIME,
+   * MAX_RECONSUME_TIMES, ORIGIN_MESSAGE_ID and RETRY_TOPIC set, delay level `3 + reconsumeTimes`); for a negative
+   * `delayLevel` the re-sent copy carries MAX_RECONSUME_TIMES 0 and no delay, so the broker stores it in the DLQ at
+   * once (Java's fallback would retry it). Throws the re-send's error if both fail. Only CLUSTERING consumers have a retry topic.
+   */
+  async sendMessageBack(msg: MessageExt, delayLevel: number, brokerName?: string): Promise<void> {
+    if (this.state !== 'RUNNING' || !this.client) {
+      throw new MQClientError(`Consumer ${this.groupName} is not running (state ${this.state}); cannot send back`);
+    }
+    if (!Number.isInteger(delayLevel)) throw new MQClientError(`delayLevel must be an integer, got ${delayLevel}`);
+    const failure = await this.trySendMessageBack(msg, delayLevel, brokerName);
+    if (failure) throw failure;
+  }
+
+  /** CONSUMER_SEND_MSG_BACK, falling back to re-sending the message to the retry topic. The error if both fail. */
+  private async trySendMessageBack(
+    msg: MessageExt,
+    delayLevel: number,
+    brokerName: string | undefined,
+  ): Promise<Error | undefined> {
     const client = this.client!;
     const originTopic = wrapNamespace(this.opts.namespace, msg.topic);
     try {
-      const addr =
-        client.findBrokerAddressInPublish(mq.brokerName) ?? client.findBrokerAddressInSubscribe(mq.brokerName);
-      if (!addr) throw new MQClientError(`No address for broker ${mq.brokerName}`);
+      let addr: string | undefined;
+      const storeHost = msg.storeHost.port > 0 ? msg.storeHostString : undefined;
+      const name = brokerName ?? (storeHost ? undefined : msg.brokerName || undefined);
+      if (name) {
+        addr = client.findBrokerAddressInPublish(name) ?? client.findBrokerAddressInSubscribe(name);
+        if (!addr) throw new MQClientError(`No address for broker ${name}`);
+      } else {
+        addr = storeHost;
+        if (!addr) throw new MQClientError(`Message ${msg.msgId} has neither a store host nor a broker name`);
+      }
       await client.api.consumerSendMessageBack(addr, {
         offset: msg.commitLogOffset,
         group: this.groupName,
@@ -866,16 +897,22 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
         originMsgId: msg.msgId,
         originTopic,
         maxReconsumeTimes: this.maxReconsumeTimesConcurrent,
+        brokerName: name,
       });
-      return true;
+      return undefined;
     } catch (err) {
       client.logger.warn(`send back of ${msg.msgId} failed; re-sending to the retry topic`, err);
       try {
-        await this.resendToRetryTopic(msg, originTopic, 3 + msg.reconsumeTimes, this.maxReconsumeTimesConcurrent);
-        return true;
+        await this.resendToRetryTopic(
+          msg,
+          originTopic,
+          delayLevel < 0 ? 0 : 3 + msg.reconsumeTimes,
+          delayLevel < 0 ? 0 : this.maxReconsumeTimesConcurrent,
+        );
+        return undefined;
       } catch (err2) {
         client.logger.warn(`re-sending ${msg.msgId} to the retry topic failed`, err2);
-        return false;
+        return err2 instanceof Error ? err2 : new MQClientError(String(err2));
       }
     }
   }
@@ -1015,7 +1052,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
         const first = pq.firstMessage();
         const started = Number(first?.getProperty(MessageConst.CONSUME_START_TIME) ?? NaN);
         if (!first || !Number.isFinite(started) || Date.now() - started <= timeoutMs) break;
-        if (await this.sendMessageBack(first, 3, mq)) {
+        if ((await this.trySendMessageBack(first, 3, mq.brokerName)) === undefined) {
           const offset = pq.removeMessage([first]);
           if (offset >= 0) this.offsetStore!.updateOffset(mq, offset, true);
         } else break;

@@ -348,6 +348,8 @@ export class MQClientAPI {
         originTopic: args.originTopic,
         unitMode: false,
         maxReconsumeTimes: args.maxReconsumeTimes,
+        // 5.x `RpcRequestHeader.bname`; 4.x brokers ignore it.
+        ...(args.brokerName ? { bname: args.brokerName } : {}),
       }),
       timeoutMs,
     );
