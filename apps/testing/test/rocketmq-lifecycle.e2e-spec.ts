@@ -156,5 +156,12 @@ describe('RocketMQ listener lifecycle', () => {
       rocketmq: { status: 'up' },
     });
     gate.release();
+    // once everything is consumed and committed, the lag (the admin's consume stats) drops to 0
+    await waitFor(async () => (await health.inspect({ lagThreshold: 0 })).listeners['life-slow-g']?.lag === 0, {
+      timeoutMs: 10000,
+    });
+    await expect(health.isHealthy('rocketmq', { lagThreshold: 0 })).resolves.toMatchObject({
+      rocketmq: { status: 'up', listeners: { 'life-slow-g': { lag: 0 } } },
+    });
   });
 });

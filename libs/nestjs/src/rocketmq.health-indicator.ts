@@ -1,8 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { HealthCheckError, HealthIndicator, type HealthIndicatorResult } from '@nestjs/terminus';
-import { MQClientInstance } from '@rocketnest/client';
+import { DefaultMQAdminExt, wrapNamespace } from '@rocketnest/client';
 import { createConnection } from 'node:net';
 import { RocketMQConfig } from './rocketmq-config';
+import type { DefaultRocketMQListenerContainer } from './rocketmq-listener.container';
 import { RocketMQListenerExplorer } from './rocketmq.explorer';
 
 export interface RocketMQHealthCheckOptions {
@@ -30,8 +31,9 @@ export interface RocketMQHealthDetail {
  */
 @Injectable()
 export class RocketMQHealthIndicator extends HealthIndicator implements OnApplicationShutdown {
-  private admin: MQClientInstance | undefined;
-  private adminStart: Promise<void> | undefined;
+  /** One admin client per name server and ACL keys, started on the first lag check. */
+  private readonly admins = new Map<string, Promise<DefaultMQAdminExt>>();
+  private shutDown = false;
 
   constructor(
     private readonly explorer: RocketMQListenerExplorer,
@@ -73,7 +75,7 @@ export class RocketMQHealthIndicator extends HealthIndicator implements OnApplic
           return;
         }
         try {
-          entry.lag = await this.lagOf(c.consumer.groupName, c.options.topic, timeoutMs);
+          entry.lag = await this.lagOf(c, timeoutMs);
         } catch (err) {
           entry.error = `lag unknown: ${(err as Error).message}`;
         }
@@ -83,45 +85,53 @@ export class RocketMQHealthIndicator extends HealthIndicator implements OnApplic
   }
 
   /**
-   * Messages of `topic` stored but not yet consumed by `group` (Java `ConsumeStats.computeTotalDiff`): for each queue
-   * with a committed offset, broker max offset minus consumer offset. Asks the name server for the route and each
-   * broker for offsets.
+   * Messages of the listener's topic stored but not yet consumed by its group: the admin's consume stats
+   * (GET_CONSUME_STATS on every broker of the topic, as `mqadmin consumerProgress`), summed as Java's
+   * `ConsumeStats.computeTotalDiff` — broker max offset minus committed offset per queue, where a queue without a
+   * committed offset counts from 0.
    */
-  private async lagOf(group: string, topic: string, timeoutMs: number): Promise<number> {
-    const client = await this.getClient();
-    const work = async (): Promise<number> => {
-      const route = await client.api.getTopicRouteInfo(topic, timeoutMs);
-      if (!route) return 0;
-      let lag = 0;
-      for (const qd of route.queueDatas) {
-        const broker = route.brokerDatas.find((b) => b.brokerName === qd.brokerName);
-        const addr = broker?.brokerAddrs.get(0) ?? (broker ? [...broker.brokerAddrs.values()][0] : undefined);
-        if (!addr) continue;
-        for (let queueId = 0; queueId < qd.readQueueNums; queueId++) {
-          const mq = { topic, brokerName: qd.brokerName, queueId };
-          const consumed = await client.api.queryConsumerOffset(addr, group, mq, timeoutMs);
-          if (consumed === undefined) continue;
-          const max = await client.api.getMaxOffset(addr, mq, timeoutMs);
-          lag += Math.max(0, max - consumed);
-        }
-      }
-      return lag;
-    };
-    return withTimeout(work(), timeoutMs * 2, `lag of ${group} on ${topic}`);
+  private async lagOf(c: DefaultRocketMQListenerContainer, timeoutMs: number): Promise<number> {
+    const admin = await this.getAdmin(c.options.nameServer, c.options.accessKey, c.options.secretKey, timeoutMs);
+    // The consumer's names carry its namespace (`ns%group`); the admin runs without one.
+    const group = c.consumer.groupName;
+    const topic = wrapNamespace(c.options.namespace || undefined, c.options.topic);
+    const stats = await withTimeout(
+      admin.examineConsumeStats(group, topic),
+      timeoutMs * 2,
+      `lag of ${group} on ${topic}`,
+    );
+    return stats.diffTotal;
   }
 
-  private async getClient(): Promise<MQClientInstance> {
-    if (!this.admin) {
-      // A private client (not shared through MQClientManager): it registers no producer or consumer.
-      this.admin = new MQClientInstance({
-        ...this.config.clientOptions,
-        namesrvAddr: this.config.properties.nameServer,
-        instanceName: `rocketnest-health-${process.pid}`,
+  private getAdmin(
+    nameServer: string,
+    accessKey: string | undefined,
+    secretKey: string | undefined,
+    timeoutMs: number,
+  ): Promise<DefaultMQAdminExt> {
+    const key = [nameServer, accessKey ?? '', secretKey ?? ''].join('\u0000');
+    let admin = this.admins.get(key);
+    if (!admin) {
+      admin = (async () => {
+        if (this.shutDown) throw new Error('the application is shutting down');
+        const a = new DefaultMQAdminExt({
+          ...this.config.clientOptions,
+          namesrvAddr: nameServer,
+          accessKey: accessKey || undefined,
+          secretKey: secretKey || undefined,
+          instanceName: `RN_HEALTH_${process.pid}_${this.admins.size}_${Date.now()}`,
+          timeoutMs,
+        });
+        await a.start();
+        return a;
+      })();
+      this.admins.set(key, admin);
+      const pending = admin;
+      pending.catch(() => {
+        if (this.admins.get(key) === pending) this.admins.delete(key);
       });
-      this.adminStart = this.admin.start();
     }
-    await this.adminStart;
-    return this.admin;
+    return admin;
   }
 
   private async probeNameServers(
@@ -145,13 +155,10 @@ export class RocketMQHealthIndicator extends HealthIndicator implements OnApplic
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
-    if (admin) {
-      await this.adminStart?.catch(() => undefined);
-      await admin.shutdown();
-      this.adminStart = undefined;
-    }
+    this.shutDown = true;
+    const admins = [...this.admins.values()];
+    this.admins.clear();
+    await Promise.all(admins.map((a) => a.then((admin) => admin.shutdown()).catch(() => undefined)));
   }
 }
 
