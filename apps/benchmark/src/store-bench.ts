@@ -5,7 +5,8 @@
  * Appends `count` messages of `size` body bytes with `concurrency` concurrent appenders (default 256 for async, 64 for
  * sync), then optionally pulls every message back. Before that it measures the raw sequential write bandwidth of the
  * same disk with plain positional `FileHandle.write` calls of 1 MiB (the same total bytes). Prints one JSON line.
- * RSS is sampled every 100 ms over the whole run (`maxRssMB`).
+ * RSS is sampled every 100 ms over the whole run (`maxRssMB`); `cpuUsPerMsg` is the process CPU time (user + system, all
+ * threads) of the append phase per message.
  */
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
@@ -127,6 +128,7 @@ export async function runStoreBench(args: string[]): Promise<void> {
     let bytes = 0;
     const pid = process.pid & 0xffff;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const appender = async (): Promise<void> => {
       for (;;) {
         const i = next++;
@@ -157,6 +159,7 @@ export async function runStoreBench(args: string[]): Promise<void> {
     };
     await Promise.all(Array.from({ length: o.concurrency }, () => appender()));
     const appendSec = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     await store.waitDispatched();
     const dispatchSec = (performance.now() - t0) / 1000;
 
@@ -196,6 +199,8 @@ export async function runStoreBench(args: string[]): Promise<void> {
       p50AppendMs: round(latencies.percentile(0.5)),
       p99AppendMs: round(latencies.percentile(0.99)),
       maxAppendMs: round(latencies.max),
+      // Process CPU (user + system, all threads) per appended message: steadier than msgsPerSec on a shared machine.
+      cpuUsPerMsg: round((cpu.user + cpu.system) / o.count),
       rawWriteMBps: round(rawMBps),
       ratioToRaw: rawMBps > 0 ? round(mbPerSec / rawMBps) : null,
       dispatchDoneSeconds: round(dispatchSec),
