@@ -20,6 +20,8 @@ import { indexKeyHash } from '../util/java-hash';
 export const INDEX_HEADER_SIZE = 40;
 const HASH_SLOT_SIZE = 4;
 const INDEX_SIZE = 20;
+/** Entries the pending-entry buffer starts with room for (it doubles when needed). */
+const PENDING_ENTRIES_INITIAL = 1024;
 const INVALID_INDEX = 0;
 
 export interface IndexHeader {
@@ -42,7 +44,9 @@ export class IndexFile {
   };
   private slots: Int32Array | undefined;
   private dirtySlotPages = new Set<number>();
-  private pendingEntries: Buffer[] = [];
+  /** Entries not on file yet, encoded back to back from entry number `pendingFrom`. */
+  private pending: Buffer = Buffer.allocUnsafe(PENDING_ENTRIES_INITIAL * INDEX_SIZE);
+  private pendingCount = 0;
   private pendingFrom = 0;
   private flushedIndexCount = 1;
 
@@ -143,16 +147,30 @@ export class IndexFile {
 
   /** Releases the in-memory slot table of a file that became read-only (after a flush). */
   releaseSlots(): void {
-    if (this.dirtySlotPages.size === 0 && this.pendingEntries.length === 0) this.slots = undefined;
+    if (this.dirtySlotPages.size === 0 && this.pendingCount === 0) this.slots = undefined;
+  }
+
+  /** True when `putKey` can run now: the slot table is loaded and the file is not full. */
+  get acceptsKeys(): boolean {
+    return this.slots !== undefined && this.header.indexCount < this.indexNum;
+  }
+
+  /** Entries waiting for `writeEntries`. */
+  get pendingEntryCount(): number {
+    return this.pendingCount;
   }
 
   /** Adds one key (Java `IndexFile.putKey`); false when the file is full. */
   putKey(key: string, phyOffset: number, storeTimestamp: number): boolean {
+    return this.putKeyHash(indexKeyHash(key), phyOffset, storeTimestamp);
+  }
+
+  /** `putKey` given the key's hash (`indexKeyHash`). */
+  putKeyHash(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
     const slots = this.slots;
     if (!slots) throw new Error(`index file ${this.filePath} is read-only`);
     const h = this.header;
     if (h.indexCount >= this.indexNum) return false;
-    const keyHash = indexKeyHash(key);
     const slotPos = keyHash % this.hashSlotNum;
     let slotValue = slots[slotPos]!;
     if (slotValue <= INVALID_INDEX || slotValue > h.indexCount) slotValue = INVALID_INDEX;
@@ -160,13 +178,19 @@ export class IndexFile {
     if (h.beginTimestamp <= 0) timeDiff = 0;
     else if (timeDiff > 0x7fffffff) timeDiff = 0x7fffffff;
     else if (timeDiff < 0) timeDiff = 0;
-    const e = Buffer.allocUnsafe(INDEX_SIZE);
-    e.writeInt32BE(keyHash, 0);
-    writeInt64(e, 4, phyOffset);
-    e.writeInt32BE(timeDiff, 12);
-    e.writeInt32BE(slotValue, 16);
-    if (this.pendingEntries.length === 0) this.pendingFrom = h.indexCount;
-    this.pendingEntries.push(e);
+    if (this.pendingCount === 0) this.pendingFrom = h.indexCount;
+    let e = this.pending;
+    const at = this.pendingCount * INDEX_SIZE;
+    if (at + INDEX_SIZE > e.length) {
+      const grown = Buffer.allocUnsafe(e.length * 2);
+      e.copy(grown, 0, 0, at);
+      this.pending = e = grown;
+    }
+    e.writeInt32BE(keyHash, at);
+    writeInt64(e, at + 4, phyOffset);
+    e.writeInt32BE(timeDiff, at + 12);
+    e.writeInt32BE(slotValue, at + 16);
+    this.pendingCount++;
     slots[slotPos] = h.indexCount;
     this.dirtySlotPages.add(Math.floor(slotPos / 1024));
     if (h.indexCount <= 1) {
@@ -186,10 +210,11 @@ export class IndexFile {
 
   /** Writes buffered entries (one write); slots and header wait for `flush`. */
   async writeEntries(): Promise<void> {
-    if (this.pendingEntries.length === 0) return;
-    const buf = Buffer.concat(this.pendingEntries);
+    if (this.pendingCount === 0) return;
+    const buf = this.pending.subarray(0, this.pendingCount * INDEX_SIZE);
     const from = this.pendingFrom;
-    this.pendingEntries = [];
+    this.pending = Buffer.allocUnsafe(Math.max(PENDING_ENTRIES_INITIAL * INDEX_SIZE, buf.length));
+    this.pendingCount = 0;
     await writeAll(this.fh, buf, this.entryPosition(from));
   }
 
@@ -198,7 +223,7 @@ export class IndexFile {
    * fdatasync. A crash in between leaves slots that may point past the header's count; `makeWritable` repairs them.
    */
   async flush(): Promise<void> {
-    while (this.pendingEntries.length > 0) await this.writeEntries();
+    while (this.pendingCount > 0) await this.writeEntries();
     const snapshot = this.encodeHeader();
     const count = this.header.indexCount;
     const slots = this.slots;

@@ -1,8 +1,14 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { MessageSysFlag } from '@rocketnest/common';
+import { javaStringHashCode, MessageSysFlag } from '@rocketnest/common';
 import type { DispatchRequest } from '../commitlog/record-check';
+import { indexKeyHashAfter } from '../util/java-hash';
 import { IndexFile } from './index-file';
+
+// Bound once: SWC's CommonJS re-exports are getters, too slow to go through per message.
+const ROLLBACK = MessageSysFlag.TRANSACTION_ROLLBACK_TYPE;
+/** Pending entries of the newest file that make `buildIndex` write them (80 KiB). */
+const INDEX_WRITE_BEHIND_ENTRIES = 4096;
 
 /** Local-time `yyyyMMddHHmmssSSS` (Java `UtilAll.timeMillisToHumanString`), the index file name. */
 export function indexFileName(ms: number): string {
@@ -22,6 +28,7 @@ export interface QueryOffsetResult {
 
 /** Java `IndexService`: the index files under `<root>/index`, newest last; keys are `topic#key`. */
 export class IndexService {
+  private readonly prefixHashes = new Map<string, number>();
   files: IndexFile[] = [];
   readonly dir: string;
 
@@ -82,29 +89,56 @@ export class IndexService {
     return f;
   }
 
-  /** Indexes UNIQ_KEY and every KEYS token of each request (Java `IndexService.buildIndex`); rollbacks are skipped. */
+  /**
+   * Indexes UNIQ_KEY and every KEYS token of each request (Java `IndexService.buildIndex`); rollbacks are skipped.
+   * Entries are written behind: in batches of `INDEX_WRITE_BEHIND_ENTRIES`, and all of them on flush or lookup.
+   */
   async buildIndex(requests: DispatchRequest[]): Promise<void> {
     for (const req of requests) {
-      if ((req.sysFlag & MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE)
-        continue;
+      if ((req.sysFlag & ROLLBACK) === ROLLBACK) continue;
       if (req.commitLogOffset < this.getEndPhyOffset()) continue;
-      if (req.uniqKey) await this.putKey(`${req.topic}#${req.uniqKey}`, req);
+      const prefixHash = this.keyPrefixHash(req.topic);
+      // `putKey` returns a promise only when it must wait (new file, slot table load): no await per key otherwise.
+      if (req.uniqKey) {
+        const wait = this.putKey(indexKeyHashAfter(prefixHash, req.uniqKey), req);
+        if (wait) await wait;
+      }
       if (req.keys) {
         for (const key of req.keys.split(' ')) {
-          if (key.length > 0) await this.putKey(`${req.topic}#${key}`, req);
+          if (key.length === 0) continue;
+          const wait = this.putKey(indexKeyHashAfter(prefixHash, key), req);
+          if (wait) await wait;
         }
       }
     }
     const last = this.files[this.files.length - 1];
-    if (last) await last.writeEntries();
+    if (last && last.pendingEntryCount >= INDEX_WRITE_BEHIND_ENTRIES) await last.writeEntries();
   }
 
-  private async putKey(key: string, req: DispatchRequest): Promise<void> {
+  /** Java hash of `${topic}#`, cached per topic (keys are indexed as `topic#key`). */
+  private keyPrefixHash(topic: string): number {
+    let h = this.prefixHashes.get(topic);
+    if (h === undefined) {
+      h = javaStringHashCode(`${topic}#`);
+      if (this.prefixHashes.size >= 4096) this.prefixHashes.clear();
+      this.prefixHashes.set(topic, h);
+    }
+    return h;
+  }
+
+  private putKey(keyHash: number, req: DispatchRequest): Promise<void> | undefined {
+    const last = this.files[this.files.length - 1];
+    // Usual case, synchronous: the newest file has its slots loaded and room left.
+    if (last && last.acceptsKeys && last.putKeyHash(keyHash, req.commitLogOffset, req.storeTimestamp)) return undefined;
+    return this.putKeySlow(keyHash, req);
+  }
+
+  private async putKeySlow(keyHash: number, req: DispatchRequest): Promise<void> {
     let f = await this.writableFile();
-    if (!f.putKey(key, req.commitLogOffset, req.storeTimestamp)) {
+    if (!f.putKeyHash(keyHash, req.commitLogOffset, req.storeTimestamp)) {
       await f.writeEntries();
       f = await this.writableFile();
-      f.putKey(key, req.commitLogOffset, req.storeTimestamp);
+      f.putKeyHash(keyHash, req.commitLogOffset, req.storeTimestamp);
     }
   }
 

@@ -1,5 +1,5 @@
 import { createOffsetMessageId, javaStringHashCode } from '@rocketnest/common';
-import { indexKeyHash, offsetMessageId } from './java-hash';
+import { indexKeyHash, indexKeyHashAfter, offsetMessageId } from './java-hash';
 
 describe('store hashing helpers', () => {
   it('builds the same offset msgId as common, for IPv4 and IPv6 hosts and large offsets', () => {
@@ -20,5 +20,17 @@ describe('store hashing helpers', () => {
     // "polygenelubricants" hashes to Integer.MIN_VALUE in Java.
     expect(javaStringHashCode('polygenelubricants')).toBe(-2147483648);
     expect(indexKeyHash('polygenelubricants')).toBe(0);
+  });
+
+  it('hashes topic#key from the cached topic prefix hash exactly as the concatenated key', () => {
+    const cases: [string, string][] = [
+      ['TopicTest', '7F0000010F2C18B4AAC2600C5B1B0000'],
+      ['orders', 'ключ-ü'],
+      ['', ''],
+      ['T', 'a'.repeat(500)],
+    ];
+    for (const [topic, key] of cases) {
+      expect(indexKeyHashAfter(javaStringHashCode(`${topic}#`), key)).toBe(indexKeyHash(`${topic}#${key}`));
+    }
   });
 });

@@ -6,6 +6,16 @@ export function indexKeyHash(key: string): number {
   return h === -2147483648 ? 0 : Math.abs(h);
 }
 
+/**
+ * `indexKeyHash(prefix + key)` given `prefixHash = javaStringHashCode(prefix)`: Java's hash continues over the key's
+ * characters, so the concatenated string need not be built.
+ */
+export function indexKeyHashAfter(prefixHash: number, key: string): number {
+  let h = prefixHash;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(31, h) + key.charCodeAt(i)) | 0;
+  return h === -2147483648 ? 0 : Math.abs(h);
+}
+
 const hostPrefixCache = new Map<string, string>();
 
 /**
