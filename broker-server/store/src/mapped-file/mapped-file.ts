@@ -1,6 +1,12 @@
-import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+
+/**
+ * Writes up to this size go straight to the page cache with a synchronous pwrite (a few µs, like Java's memcpy into a
+ * mapped buffer) instead of a thread-pool round trip, which costs several times more CPU for small writes.
+ */
+const SYNC_WRITE_MAX_BYTES = 64 * 1024;
 
 /** 20-digit zero-padded file name of a segment starting at `offset` (Java `UtilAll.offset2FileName`). */
 export function offsetToFileName(offset: number): string {
@@ -72,9 +78,20 @@ export class MappedFile {
 
   /** Writes all of `buf[start, end)` at file position `position`. */
   async write(buf: Buffer, position: number, start = 0, end = buf.length): Promise<void> {
-    const fh = await this.fh();
     let off = start;
     let pos = position;
+    const open = this.handle;
+    if (open && end - start <= SYNC_WRITE_MAX_BYTES) {
+      while (off < end) {
+        const n = writeSync(open.fd, buf, off, end - off, pos);
+        if (n <= 0) throw new Error(`short write to ${this.filePath} at ${pos}`);
+        off += n;
+        pos += n;
+      }
+      this.lastModified = Date.now();
+      return;
+    }
+    const fh = await this.fh();
     while (off < end) {
       const { bytesWritten } = await fh.write(buf, off, end - off, pos);
       if (bytesWritten <= 0) throw new Error(`short write to ${this.filePath} at ${pos}`);
