@@ -15,3 +15,4 @@ export { type TopicRouteData, type QueueData, type BrokerData, PermName } from '
 export * from './consumer/default-lite-pull-consumer';
 export * from './admin/default-mq-admin-ext';
 export { PullStatus, type PullResult } from './impl/pull-api';
+export * from './acl/acl-client-rpc-hook';

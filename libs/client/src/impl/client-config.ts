@@ -25,9 +25,13 @@ export interface ClientOptions {
   lockIntervalMs?: number;
   /** Timeout of admin and bookkeeping calls (route, heartbeat, offsets). Default 3000 ms. */
   requestTimeoutMs?: number;
-  /** ACL credentials (not signed yet: the broker side does not check them). */
+  /**
+   * ACL 1.0 credentials: with both set, every request is signed (`AccessKey`, `Signature`, and `SecurityToken` when
+   * given), as Java's `AclClientRPCHook`. A client instance signs with the credentials of its first producer/consumer.
+   */
   accessKey?: string;
   secretKey?: string;
+  securityToken?: string;
 }
 
 export interface ResolvedClientConfig {

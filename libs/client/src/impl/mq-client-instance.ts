@@ -15,6 +15,7 @@ import {
   type ClientOptions,
   type ResolvedClientConfig,
 } from './client-config';
+import { AclRemotingClient, sessionCredentialsOf } from '../acl/acl-client-rpc-hook';
 import { decodeReplyMessage } from './message-codec';
 import { MQClientAPI, PermName, type TopicRouteData } from './mq-client-api';
 import { PeriodicTask } from './periodic-task';
@@ -114,10 +115,14 @@ export class MQClientInstance {
     this.config = resolveClientConfig(options);
     this.clientId = buildClientId(this.config);
     this.logger = options.logger ?? defaultLogger;
-    this.remoting = new RemotingClient({
+    const remotingOptions = {
       maxAsyncInFlight: options.maxAsyncInFlight,
-      onError: (err) => this.logger.warn('processing a broker request failed', err),
-    });
+      onError: (err: unknown) => this.logger.warn('processing a broker request failed', err),
+    };
+    const credentials = sessionCredentialsOf(options);
+    this.remoting = credentials
+      ? new AclRemotingClient(remotingOptions, credentials)
+      : new RemotingClient(remotingOptions);
     this.api = new MQClientAPI(this.remoting, this.config.namesrvAddrs, this.config.requestTimeoutMs);
     this.registerProcessors();
   }
