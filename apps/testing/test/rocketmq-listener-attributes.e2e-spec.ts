@@ -14,7 +14,7 @@ import {
   type RocketMQListener,
 } from '@rocketnest/nestjs';
 import { RocketMQTestingModule, waitForRocketMQListeners } from '@rocketnest/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../../test/utils/wait-for';
@@ -236,5 +236,8 @@ describe('listener attributes that change behaviour', () => {
     );
     expect(a.get(Stats).seen.get('fanout')).toEqual(['to everyone']);
     expect(b.get(Stats).seen.get('fanout')).toEqual(['to everyone']);
+    // the `${app.offsets}` placeholder in clientOptions resolved: each instance keeps its offsets there on shutdown
+    for (const app of apps.splice(0)) await app.close();
+    expect(readdirSync(offsetsDir).filter((d) => /@fanout-[ab]$/.test(d))).toHaveLength(2);
   });
 });

@@ -43,6 +43,18 @@ export function resolveListenerOptions(
       merged[k] = resolvePlaceholders(v, source, `@RocketMQMessageListener(${k}) of ${className}`);
     }
   }
+  // `clientOptions` string values take placeholders too (e.g. a broadcasting offset store directory from config).
+  const clientOptions = merged.clientOptions;
+  if (clientOptions && typeof clientOptions === 'object' && !Array.isArray(clientOptions)) {
+    const resolved: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(clientOptions as Record<string, unknown>)) {
+      resolved[k] =
+        typeof v === 'string'
+          ? resolvePlaceholders(v, source, `@RocketMQMessageListener(clientOptions.${k}) of ${className}`)
+          : v;
+    }
+    merged.clientOptions = resolved;
+  }
   for (const k of NUMERIC) {
     const v = merged[k];
     const n = typeof v === 'string' ? Number(v.trim()) : v;
