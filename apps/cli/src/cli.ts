@@ -39,7 +39,7 @@ export function usage(): string {
     `usage: ${PROG} <command> -n <host:port> [options]   (or set NAMESRV_ADDR)`,
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.description.split(/(?<=\)|\w)\. /)[0]!}`),
     `  ${'help'.padEnd(width)}  Show this list, or a command's flags: help <command>`,
     '',
     'Every command takes --json (one JSON document on stdout) and --timeout <ms>.',
@@ -115,7 +115,7 @@ function errorText(err: unknown): string {
   if (err instanceof CliUsageError) return err.message;
   if (err instanceof RocketMQError) {
     const cause =
-      err.cause instanceof Error && err.cause.message !== err.message ? ` (cause: ${err.cause.message})` : '';
+      err.cause instanceof Error && !err.message.includes(err.cause.message) ? ` (cause: ${err.cause.message})` : '';
     return `${err.name}: ${err.message}${cause}`;
   }
   if (err instanceof Error) return err.stack ?? err.message;

@@ -101,6 +101,16 @@ describe('cli (mqadmin-style) against EmbeddedRocketMQ', () => {
     expect(byId).toMatchObject({ body: 'hello 2', tags: 'tagA' });
     const byIdText = await cli(['queryMsgById', '-n', ns, '-i', sent[2]!.offsetMsgId]);
     expect(byIdText.stdout).toMatch(/Message Body:\s+hello 2/);
+    const byIdFallback = await json<{ body: string }>(
+      'queryMsgById',
+      '-i',
+      sent[1]!.msgId,
+      '-t',
+      topic,
+      '--timeout',
+      '2000',
+    );
+    expect(byIdFallback.body).toBe('hello 1');
     const byUniq = await json<{ body: string; offsetMsgId: string }>(
       'queryMsgByUniqueKey',
       '-t',

@@ -7,12 +7,16 @@ const topicOpt = { short: 't', type: 'string', arg: '<topic>', description: 'top
 
 export const queryMsgById: CommandDef = {
   name: 'queryMsgById',
-  description: 'Show messages by offset message id (store host + commit-log offset); several ids comma-separated',
+  description:
+    'Show messages by offset message id (store host + commit-log offset); several ids comma-separated. ' +
+    "With -t, an id that is not an offset id is looked up as the producer's msgId",
   options: {
-    msgId: { short: 'i', type: 'string', arg: '<offsetMsgId[,...]>', description: 'offset msgId', required: true },
+    msgId: { short: 'i', type: 'string', arg: '<msgId[,...]>', description: 'offset msgId', required: true },
+    topic: { short: 't', type: 'string', arg: '<topic>', description: "topic, to fall back to the producer's msgId" },
   },
   async run(ctx) {
     const admin = await ctx.admin();
+    const topic = ctx.str('topic');
     const ids = ctx
       .req('msgId')
       .split(',')
@@ -23,16 +27,15 @@ export const queryMsgById: CommandDef = {
       try {
         found.push(await admin.viewMessage(id));
       } catch (err) {
-        if (
-          err instanceof RocketMQError &&
-          /message id|msgId|hex/i.test(err.message) &&
-          !/not found/i.test(err.message)
-        )
-          throw new CliUsageError(
-            `"${id}" is not an offset message id (${err.message}); for the producer's msgId use queryMsgByUniqueKey -t <topic> -i ${id}`,
-            { cause: err },
-          );
-        throw err;
+        if (topic === undefined) {
+          if (err instanceof RocketMQError)
+            throw new CliUsageError(
+              `No message with offset id ${id} (${err.message}); for the producer's msgId use queryMsgByUniqueKey -t <topic> -i ${id}`,
+              { cause: err },
+            );
+          throw err;
+        }
+        found.push(await admin.queryMessageByUniqKey(topic, id));
       }
     }
     return {
