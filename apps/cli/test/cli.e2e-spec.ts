@@ -79,7 +79,11 @@ describe('cli (mqadmin-style) against EmbeddedRocketMQ', () => {
     }
     expect(sent.map((s) => s.sendStatus)).toEqual(['SEND_OK', 'SEND_OK', 'SEND_OK']);
 
-    const status = await json<{ offsetTable: Array<{ maxOffset: number }> }>('topicStatus', '-t', topic);
+    const status = await json<{ offsetTable: Array<{ queueId: number; maxOffset: number }> }>(
+      'topicStatus',
+      '-t',
+      topic,
+    );
     expect(status.offsetTable).toHaveLength(2);
     expect(status.offsetTable.reduce((s, q) => s + q.maxOffset, 0)).toBe(3);
     const statusText = await cli(['topicStatus', '-t', topic], { NAMESRV_ADDR: ns });
@@ -123,6 +127,24 @@ describe('cli (mqadmin-style) against EmbeddedRocketMQ', () => {
     // Without -g: reads everything, commits nothing.
     const peek = await json<{ messages: Array<{ body: string }> }>('consumeMessage', '-t', topic, '--waitMs', '2000');
     expect(peek.messages.map((m) => m.body).sort()).toEqual(['hello 0', 'hello 1', 'hello 2']);
+
+    // -b/-i/-o pick one queue from an offset.
+    const q1 = status.offsetTable.find((q) => q.maxOffset >= 2)?.queueId ?? -1;
+    expect(q1).toBeGreaterThanOrEqual(0);
+    const slice = await json<{ messages: Array<{ queueId: number; queueOffset: number }> }>(
+      'consumeMessage',
+      '-t',
+      topic,
+      '-b',
+      broker.brokerName,
+      '-i',
+      String(q1),
+      '-o',
+      '1',
+    );
+    expect(slice.messages.length).toBeGreaterThan(0);
+    expect(slice.messages.every((m) => m.queueId === q1)).toBe(true);
+    expect(Math.min(...slice.messages.map((m) => m.queueOffset))).toBe(1);
 
     // With -g: consumes and commits, so the group's lag drops to 0.
     const consumed = await json<{ messages: Array<{ body: string }> }>('consumeMessage', '-t', topic, '-g', group);
