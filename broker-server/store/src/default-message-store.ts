@@ -797,9 +797,13 @@ export class DefaultMessageStore {
     const segStart = start - (start % segSize);
     let p = 0;
     let next = start;
+    // As Java's reput: no body CRC check here (recovery validates records it did not see written), one options object.
+    const opts = this.checkOptions(0, true);
+    opts.checkCrc = false;
     while (p < buf.length) {
       const at = start + p;
-      const r = checkRecord(buf, p, this.checkOptions(segStart + segSize - at, true));
+      opts.segmentRemaining = segStart + segSize - at;
+      const r = checkRecord(buf, p, opts);
       if (r.kind === 'message') {
         out.push(r.request);
         p += r.size;

@@ -288,6 +288,10 @@ export class CommitLog {
           this.completeWritten();
         }
         this.onWritten();
+        // Small writes complete synchronously: without a turn of the event loop here, puts resolved above that put
+        // again at once would keep this loop in microtasks, starving socket reads, timers and the dispatcher's reads.
+        // The turn also lets more puts join the next write.
+        if (this.groups.length > 0) await new Promise<void>((r) => setImmediate(r));
       }
     } finally {
       this.writing = false;
