@@ -1,18 +1,7 @@
-/** Java `MessageModel`: each message to one member of the group, or to every member. */
-export const MessageModel = { CLUSTERING: 'CLUSTERING', BROADCASTING: 'BROADCASTING' } as const;
-export type MessageModel = (typeof MessageModel)[keyof typeof MessageModel];
+import { ExpressionType } from '@rocketnest/common';
 
-/** Java `ConsumeFromWhere`: where a group with no stored offset starts. */
-export const ConsumeFromWhere = {
-  CONSUME_FROM_LAST_OFFSET: 'CONSUME_FROM_LAST_OFFSET',
-  CONSUME_FROM_FIRST_OFFSET: 'CONSUME_FROM_FIRST_OFFSET',
-  CONSUME_FROM_TIMESTAMP: 'CONSUME_FROM_TIMESTAMP',
-} as const;
-export type ConsumeFromWhere = (typeof ConsumeFromWhere)[keyof typeof ConsumeFromWhere];
-
-/** Java `ConsumeType`, sent in heartbeats. */
-export const ConsumeType = { CONSUME_ACTIVELY: 'CONSUME_ACTIVELY', CONSUME_PASSIVELY: 'CONSUME_PASSIVELY' } as const;
-export type ConsumeType = (typeof ConsumeType)[keyof typeof ConsumeType];
+// MessageModel, ConsumeFromWhere and ConsumeType travel in heartbeats: one definition, in @rocketnest/common.
+export { MessageModel, ConsumeFromWhere, ConsumeType } from '@rocketnest/common';
 
 /** Result of a concurrent listener (Java `ConsumeConcurrentlyStatus`). */
 export const ConsumeConcurrentlyStatus = {
@@ -30,9 +19,7 @@ export const ConsumeOrderlyStatus = {
 } as const;
 export type ConsumeOrderlyStatus = (typeof ConsumeOrderlyStatus)[keyof typeof ConsumeOrderlyStatus];
 
-/** Java `ExpressionType`. */
-export const ExpressionType = { TAG: 'TAG', SQL92: 'SQL92' } as const;
-export type ExpressionType = (typeof ExpressionType)[keyof typeof ExpressionType];
+export { ExpressionType };
 
 /** A subscription filter (Java `MessageSelector`): a tag expression (`*`, `a || b`) or an SQL92 condition. */
 export class MessageSelector {
