@@ -158,7 +158,7 @@ check1_520() {
 # ---- check 2: our dev-server (name server + broker), Java 4.9.4 clients and mqadmin ----
 check2() {
   log "check2: RocketNest dev-server + Apache RocketMQ 4.9.4 clients"
-  start_rn_dev || { fail "check2: dev-server did not start"; return; }
+  start_rn_dev --enablePropertyFilter true || { fail "check2: dev-server did not start"; return; }
   quickstart check2
   local L=$LOGS/check2-admin.log; : > "$L"
   local mid umid
@@ -212,8 +212,31 @@ check2() {
   local res; res=$(grep -o 'queueId=[0-9]*, storeSize=[0-9]*, queueOffset=[0-9]*' "$LOGS/check2-ordercons.log" | awk -F'[=,]' '{q=$2; o=$6; if (q in last && o < last[q]) bad++; last[q]=o; n++} END {print n+0, bad+0}')
   set -- $res
   [ "$1" -gt 100 ] && [ "$2" = 0 ] && pass "check2: Java orderly Consumer: $1 deliveries, none out of queue order" || fail "check2: Java orderly Consumer: deliveries=$1 backwards=$2"
+  check2_more
   check2_520
   stop_rn rn-dev
+}
+
+# more 4.9.4 examples: SQL92 filter, batch, delay levels, broadcasting
+check2_more() {
+  NAMESRV_ADDR=$NS timeout 60 $TOOLS org.apache.rocketmq.example.filter.SqlFilterProducer > "$LOGS/check2-sqlprod.log" 2>&1
+  NAMESRV_ADDR=$NS timeout 25 $TOOLS org.apache.rocketmq.example.filter.SqlFilterConsumer > "$LOGS/check2-sqlcons.log" 2>&1
+  local bodies; bodies=$(grep -o 'Receive New Messages' "$LOGS/check2-sqlcons.log" | wc -l)
+  local ids; ids=$(grep -o 'body=\[[0-9, ]*\]' "$LOGS/check2-sqlcons.log" | sort -u | wc -l)
+  # a between 0 and 3 and TAGS in (TagA, TagB): i = 0 (TagA), 1 (TagB), 3 (TagA)
+  [ "$(grep -c SEND_OK "$LOGS/check2-sqlprod.log")" = 10 ] && [ "$ids" = 3 ] && pass "check2: SQL92 filter example: 3 of 10 messages delivered" || fail "check2: SQL92 filter example: $ids distinct bodies delivered ($bodies deliveries), expected 3: $(grep -m1 -E 'Exception' "$LOGS/check2-sqlcons.log" | cut -c1-200)"
+  NAMESRV_ADDR=$NS timeout 20 $TOOLS org.apache.rocketmq.example.batch.SimpleBatchProducer > "$LOGS/check2-batch.log" 2>&1
+  grep -qE 'sendStatus=SEND_OK, msgId=[0-9A-F]{32},[0-9A-F]{32},[0-9A-F]{32}' "$LOGS/check2-batch.log" && pass "check2: SimpleBatchProducer: one SEND_OK with 3 ids" || fail "check2: SimpleBatchProducer: $(grep -m1 -E 'SendResult|Exception' "$LOGS/check2-batch.log" | cut -c1-200)"
+  NAMESRV_ADDR=$NS timeout 60 $TOOLS org.apache.rocketmq.example.schedule.ScheduledMessageProducer > "$LOGS/check2-schedprod.log" 2>&1
+  local t0; t0=$(date +%s)
+  NAMESRV_ADDR=$NS timeout 30 $TOOLS org.apache.rocketmq.example.schedule.ScheduledMessageConsumer > "$LOGS/check2-schedcons.log" 2>&1
+  local n; n=$(grep -o 'Receive message\[msgId=[0-9A-F]*' "$LOGS/check2-schedcons.log" | sort -u | wc -l)
+  [ "$(grep -o SEND_OK "$LOGS/check2-schedprod.log" | wc -l)" = 100 ] && [ "$n" = 100 ] && pass "check2: ScheduledMessage example (delay level 3): 100 sent, 100 delivered" || fail "check2: ScheduledMessage example: $n/100 delivered"
+  # 45 s: if the client's rebalance bumps subVersion while its heartbeat lock is busy ("lock heartBeat, but failed"),
+  # pulls answer SUBSCRIPTION_NOT_LATEST (25, as a Java broker does) until the next 30-s heartbeat
+  NAMESRV_ADDR=$NS timeout 45 $TOOLS org.apache.rocketmq.example.broadcast.PushConsumer > "$LOGS/check2-broadcast.log" 2>&1
+  n=$(grep -o 'msgId=[0-9A-F]*' "$LOGS/check2-broadcast.log" | sort -u | wc -l)
+  [ "$n" -ge 1000 ] && pass "check2: broadcasting PushConsumer example got $n messages" || fail "check2: broadcasting PushConsumer got $n: $(grep -m1 Exception "$LOGS/check2-broadcast.log" | cut -c1-200)"
 }
 
 # 5.2.0 clients and mqadmin against our dev-server (started by check2)
