@@ -348,6 +348,19 @@ function decodeJsonHeader(frame: Buffer, start: number, hlen: number): RemotingC
   const ext = h.extFields;
   if (ext !== undefined && ext !== null) {
     if (typeof ext !== 'object' || Array.isArray(ext)) throw new RemotingCommandError('"extFields" is not an object');
+    // Usual case: every value is a string already, so the parsed object is the map (JSON.parse makes own properties,
+    // "__proto__" included). Otherwise copy it, converting scalars and dropping nulls.
+    let allStrings = true;
+    for (const key in ext) {
+      if (typeof (ext as Record<string, unknown>)[key] !== 'string') {
+        allStrings = false;
+        break;
+      }
+    }
+    if (allStrings) {
+      cmd.extFields = ext as Record<string, string>;
+      return cmd;
+    }
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(ext as Record<string, unknown>)) {
       if (value === undefined || value === null) continue;
