@@ -23,6 +23,22 @@ import type { BrokerController } from '../broker-controller';
 import { decodeSendMessageHeader, type SendHeader } from './request-headers';
 import { errorResponse, hostOf } from './processor-util';
 
+// Bound once: SWC's CommonJS imports are getter chains, measurable when read several times per message.
+const RC = { ...ResponseCode };
+const MC = { ...MessageConst };
+const SYS = { ...MessageSysFlag };
+const TFT = { ...TopicFilterType };
+const MAX_PROPS_LENGTH = MAX_PROPERTIES_LENGTH;
+const MsgInner = MessageExtBrokerInner;
+const decodeProps = decodeMessageProperties;
+const encodeProps = encodeMessageProperties;
+const newUniqId = createUniqId;
+const writeable = isWriteable;
+const topicInvalidRemark = topicNameInvalidRemark;
+const notAllowedSendTopic = isNotAllowedSendTopic;
+const decodeSendHeader = decodeSendMessageHeader;
+const newErrorResponse = errorResponse;
+
 /** Java `TopicSysFlag` bits. */
 const TOPIC_SYS_FLAG_UNIT = 0x1;
 const TOPIC_SYS_FLAG_UNIT_SUB = 0x2;
@@ -57,14 +73,14 @@ export class SendMessageProcessor {
   }
 
   async processRequest(request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand> {
-    const header = decodeSendMessageHeader(request);
+    const header = decodeSendHeader(request);
     const response = this.newResponse();
     const rejected = this.msgCheck(header, channel, response);
     if (rejected) return rejected;
     if (this.inFlight >= this.broker.brokerConfig.sendThreadPoolQueueCapacity) {
       return this.fail(
         response,
-        ResponseCode.SYSTEM_BUSY,
+        RC.SYSTEM_BUSY,
         `[REJECTREQUEST]system busy, start flow control for a while, size of queue: ${this.inFlight}`,
       );
     }
@@ -79,7 +95,7 @@ export class SendMessageProcessor {
   }
 
   private newResponse(): RemotingCommand {
-    return errorResponse(ResponseCode.SUCCESS, undefined);
+    return newErrorResponse(RC.SUCCESS, undefined);
   }
 
   private fail(response: RemotingCommand, code: number, remark: string): RemotingCommand {
@@ -101,17 +117,17 @@ export class SendMessageProcessor {
   ): RemotingCommand | undefined {
     const cfg = this.broker.brokerConfig;
     const tcm = this.broker.topicConfigManager;
-    if (!isWriteable(cfg.brokerPermission) && tcm.isOrderTopic(header.topic)) {
+    if (!writeable(cfg.brokerPermission) && tcm.isOrderTopic(header.topic)) {
       return this.fail(
         response,
-        ResponseCode.NO_PERMISSION,
+        RC.NO_PERMISSION,
         `the broker[${cfg.brokerIP1}] sending message is forbidden`,
       );
     }
-    const invalid = topicNameInvalidRemark(header.topic);
-    if (invalid) return this.fail(response, ResponseCode.INVALID_PARAMETER, invalid);
-    if (isNotAllowedSendTopic(header.topic)) {
-      return this.fail(response, ResponseCode.NO_PERMISSION, `Sending message to topic[${header.topic}] is forbidden.`);
+    const invalid = topicInvalidRemark(header.topic);
+    if (invalid) return this.fail(response, RC.INVALID_PARAMETER, invalid);
+    if (notAllowedSendTopic(header.topic)) {
+      return this.fail(response, RC.NO_PERMISSION, `Sending message to topic[${header.topic}] is forbidden.`);
     }
     let topicConfig = tcm.selectTopicConfig(header.topic);
     if (!topicConfig) {
@@ -139,7 +155,7 @@ export class SendMessageProcessor {
       if (!topicConfig) {
         return this.fail(
           response,
-          ResponseCode.TOPIC_NOT_EXIST,
+          RC.TOPIC_NOT_EXIST,
           `topic[${header.topic}] not exist, apply first please! See http://rocketmq.apache.org/docs/faq/`,
         );
       }
@@ -148,12 +164,12 @@ export class SendMessageProcessor {
     if (header.queueId >= idValid) {
       return this.fail(
         response,
-        ResponseCode.INVALID_PARAMETER,
+        RC.INVALID_PARAMETER,
         `request queueId[${header.queueId}] is illegal, ${describeTopicConfig(topicConfig)} Producer: ${channel.remoteAddr}`,
       );
     }
-    if (!isWriteable(topicConfig.perm)) {
-      return this.fail(response, ResponseCode.NO_PERMISSION, `the topic[${header.topic}] sending message is forbidden`);
+    if (!writeable(topicConfig.perm)) {
+      return this.fail(response, RC.NO_PERMISSION, `the topic[${header.topic}] sending message is forbidden`);
     }
     return undefined;
   }
@@ -176,24 +192,24 @@ export class SendMessageProcessor {
     const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic)!;
     const body = request.body ?? EMPTY;
     if (body.length > cfg.maxMessageSize)
-      return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+      return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
     const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
 
-    const msg = new MessageExtBrokerInner();
+    const msg = new MsgInner();
     msg.topic = header.topic;
     msg.queueId = queueId;
     msg.body = body;
     msg.flag = header.flag;
-    const props = decodeMessageProperties(header.properties);
-    let uniqKey = props[MessageConst.UNIQ_KEY];
+    const props = decodeProps(header.properties);
+    let uniqKey = props[MC.UNIQ_KEY];
     if (!uniqKey) {
-      uniqKey = createUniqId();
-      props[MessageConst.UNIQ_KEY] = uniqKey;
+      uniqKey = newUniqId();
+      props[MC.UNIQ_KEY] = uniqKey;
     }
-    props[MessageConst.CLUSTER] = cfg.brokerClusterName;
+    props[MC.CLUSTER] = cfg.brokerClusterName;
     msg.properties = props;
     let sysFlag = header.sysFlag;
-    if (topicConfig.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
+    if (topicConfig.topicFilterType === TFT.MULTI_TAG) sysFlag |= SYS.MULTI_TAGS_FLAG;
     msg.sysFlag = sysFlag;
     msg.bornTimestamp = header.bornTimestamp;
     msg.bornHost = this.bornHostOf(channel);
@@ -209,23 +225,23 @@ export class SendMessageProcessor {
     }
 
     msg.syncTagsCode();
-    if (msg.syncPropertiesString().length > MAX_PROPERTIES_LENGTH) {
-      return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+    if (msg.syncPropertiesString().length > MAX_PROPS_LENGTH) {
+      return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
     }
 
-    const tranFlag = msg.getProperty(MessageConst.TRAN_MSG);
+    const tranFlag = msg.getProperty(MC.TRAN_MSG);
     const prepared = tranFlag === 'true' && !(msg.reconsumeTimes > 0 && msg.delayTimeLevel > 0);
     let result: PutMessageResult;
     if (prepared) {
       if (cfg.rejectTransactionMessage) {
         return this.fail(
           response,
-          ResponseCode.NO_PERMISSION,
+          RC.NO_PERMISSION,
           `the broker[${cfg.brokerIP1}] sending transaction message is forbidden`,
         );
       }
       const tx = broker.transactionalMessageService;
-      if (!tx) return this.fail(response, ResponseCode.NO_PERMISSION, 'transaction not enabled');
+      if (!tx) return this.fail(response, RC.NO_PERMISSION, 'transaction not enabled');
       result = await tx.prepareMessage(msg);
     } else {
       result = await broker.messageStore.putMessage(msg);
@@ -244,22 +260,22 @@ export class SendMessageProcessor {
     const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic)!;
     const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
     if (header.topic.length > 127) {
-      return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, `message topic length too long ${header.topic.length}`);
+      return this.fail(response, RC.MESSAGE_ILLEGAL, `message topic length too long ${header.topic.length}`);
     }
     if (header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
       return this.fail(
         response,
-        ResponseCode.MESSAGE_ILLEGAL,
+        RC.MESSAGE_ILLEGAL,
         `batch request does not support retry group ${header.topic}`,
       );
     }
     const body = request.body ?? EMPTY;
     if (body.length > cfg.maxMessageSize)
-      return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+      return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
     let sysFlag = header.sysFlag;
-    if (topicConfig.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS_FLAG;
-    const props = decodeMessageProperties(header.properties);
-    props[MessageConst.CLUSTER] = cfg.brokerClusterName;
+    if (topicConfig.topicFilterType === TFT.MULTI_TAG) sysFlag |= SYS.MULTI_TAGS_FLAG;
+    const props = decodeProps(header.properties);
+    props[MC.CLUSTER] = cfg.brokerClusterName;
     const batch: MessageExtBatch = {
       topic: header.topic,
       queueId,
@@ -268,12 +284,12 @@ export class SendMessageProcessor {
       bornTimestamp: header.bornTimestamp,
       bornHost: this.bornHostOf(channel),
       storeHost: broker.storeHost,
-      propertiesString: encodeMessageProperties(props),
+      propertiesString: encodeProps(props),
       reconsumeTimes: header.reconsumeTimes ?? 0,
-      waitStoreMsgOK: props[MessageConst.WAIT] !== 'false',
+      waitStoreMsgOK: props[MC.WAIT] !== 'false',
     };
     const result = await broker.messageStore.putMessages(batch);
-    return this.handlePutMessageResult(result, response, queueId, props[MessageConst.UNIQ_KEY]);
+    return this.handlePutMessageResult(result, response, queueId, props[MC.UNIQ_KEY]);
   }
 
   /** Java `handlePutMessageResult`: store status → response code, and the response header on success. */
@@ -288,56 +304,56 @@ export class SendMessageProcessor {
     switch (result.status as string) {
       case 'PUT_OK':
         sendOK = true;
-        response.code = ResponseCode.SUCCESS;
+        response.code = RC.SUCCESS;
         break;
       case 'FLUSH_DISK_TIMEOUT':
         sendOK = true;
-        response.code = ResponseCode.FLUSH_DISK_TIMEOUT;
+        response.code = RC.FLUSH_DISK_TIMEOUT;
         break;
       case 'FLUSH_SLAVE_TIMEOUT':
         sendOK = true;
-        response.code = ResponseCode.FLUSH_SLAVE_TIMEOUT;
+        response.code = RC.FLUSH_SLAVE_TIMEOUT;
         break;
       case 'SLAVE_NOT_AVAILABLE':
         sendOK = true;
-        response.code = ResponseCode.SLAVE_NOT_AVAILABLE;
+        response.code = RC.SLAVE_NOT_AVAILABLE;
         break;
       case 'IN_SYNC_REPLICAS_NOT_ENOUGH':
-        return this.fail(response, ResponseCode.SYSTEM_ERROR, 'in-sync replicas not enough');
+        return this.fail(response, RC.SYSTEM_ERROR, 'in-sync replicas not enough');
       case 'CREATE_MAPPED_FILE_FAILED':
-        return this.fail(response, ResponseCode.SYSTEM_ERROR, 'create mapped file failed, server is busy or broken.');
+        return this.fail(response, RC.SYSTEM_ERROR, 'create mapped file failed, server is busy or broken.');
       case 'MESSAGE_ILLEGAL':
       case 'PROPERTIES_SIZE_EXCEEDED':
-        return this.fail(response, ResponseCode.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+        return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
       case 'WHEEL_TIMER_MSG_ILLEGAL':
         return this.fail(
           response,
-          ResponseCode.MESSAGE_ILLEGAL,
+          RC.MESSAGE_ILLEGAL,
           `timer message illegal, the delay time should not be bigger than the max delay ${cfg.timerMaxDelaySec * 1000}ms; or if set del msg, the delay time should be bigger than the current time`,
         );
       case 'WHEEL_TIMER_NOT_ENABLE':
         return this.fail(
           response,
-          ResponseCode.SYSTEM_ERROR,
+          RC.SYSTEM_ERROR,
           `accurate timer message is not enabled, timerWheelEnable is ${cfg.timerWheelEnable}`,
         );
       case 'SERVICE_NOT_AVAILABLE':
         return this.fail(
           response,
-          ResponseCode.SERVICE_NOT_AVAILABLE,
+          RC.SERVICE_NOT_AVAILABLE,
           'service not available now. It may be caused by one of the following reasons: ' +
             "the broker's disk is full, messages are put to the slave, message store has been shut down, etc.",
         );
       case 'OS_PAGE_CACHE_BUSY':
         return this.fail(
           response,
-          ResponseCode.SYSTEM_BUSY,
+          RC.SYSTEM_BUSY,
           '[PC_SYNCHRONIZED]broker busy, start flow control for a while',
         );
       case 'UNKNOWN_ERROR':
-        return this.fail(response, ResponseCode.SYSTEM_ERROR, 'UNKNOWN_ERROR');
+        return this.fail(response, RC.SYSTEM_ERROR, 'UNKNOWN_ERROR');
       default:
-        return this.fail(response, ResponseCode.SYSTEM_ERROR, 'UNKNOWN_ERROR DEFAULT');
+        return this.fail(response, RC.SYSTEM_ERROR, 'UNKNOWN_ERROR DEFAULT');
     }
     if (!sendOK) return response;
     const append = result.appendResult!;
