@@ -271,13 +271,13 @@ check3() {
   # a peer someone else already runs on the standard ports is reused as it is (the checks use unique names)
   if port_busy 9876 && port_busy 10911; then log "4.9.4 already running on 9876/10911: reusing it"; check3_one rmq494 127.0.0.1:9876
   elif port_busy 9876 || port_busy 10911; then fail "check3: only one of 9876/10911 busy, 4.9.4 not started"; else
-    $P/bin/rmq494.sh clean > /dev/null 2>&1; $P/bin/rmq494.sh start > "$LOGS/rmq494.log" 2>&1
+    $P/bin/rmq494.sh start > "$LOGS/rmq494.log" 2>&1
     check3_one rmq494 127.0.0.1:9876
     $P/bin/rmq494.sh stop > /dev/null 2>&1
   fi
   if port_busy 9877 && port_busy 10931; then log "5.2.0 already running on 9877/10931: reusing it"; check3_one rmq520 127.0.0.1:9877
   elif port_busy 9877 || port_busy 10931; then fail "check3: only one of 9877/10931 busy, 5.2.0 not started"; else
-    $P/bin/rmq520.sh clean > /dev/null 2>&1; $P/bin/rmq520.sh start > "$LOGS/rmq520.log" 2>&1
+    $P/bin/rmq520.sh start > "$LOGS/rmq520.log" 2>&1
     check3_one rmq520 127.0.0.1:9877
     $P/bin/rmq520.sh stop > /dev/null 2>&1
   fi
@@ -299,8 +299,10 @@ median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 throughput() {
   local runs=${1:-3} secs=${TP_SECONDS:-30} j494="" jrn="" n494="" nrn=""
   log "throughput: $runs interleaved runs of $secs s each; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  # never stop or clean a 4.9.4 peer someone else is running: it is stopped and started here between runs
+  if port_busy 9876 || port_busy 10911; then fail "throughput: 9876/10911 in use (a 4.9.4 peer someone else runs?); stop it first"; return; fi
   for r in $(seq 1 "$runs"); do
-    $P/bin/rmq494.sh clean > /dev/null 2>&1; $P/bin/rmq494.sh start > "$LOGS/rmq494.log" 2>&1
+    $P/bin/rmq494.sh start > "$LOGS/rmq494.log" 2>&1
     NS=127.0.0.1:9876 admin updateTopic -c DefaultCluster -t BenchT -r 8 -w 8 > /dev/null
     local a; a=$(java_bench "java-rmq494-$r" "$secs" 127.0.0.1:9876); j494="$j494 $a"
     local b; b=$(node_bench "node-rmq494-$r" "$secs" 127.0.0.1:9876); n494="$n494 $b"
