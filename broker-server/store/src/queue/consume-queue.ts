@@ -20,6 +20,8 @@ export const CQ_STORE_UNIT_SIZE = 20;
 const BLANK_SIZE = 0x7fffffff;
 /** Bytes of entries held in memory before they are written (a multiple of the entry size). */
 const WRITE_BEHIND_BYTES = 3276 * CQ_STORE_UNIT_SIZE;
+/** First size of a queue's in-memory tail. */
+const WRITE_BEHIND_INITIAL_BYTES = 64 * CQ_STORE_UNIT_SIZE;
 
 /** Entries at byte offsets `[start, start + len)` of the queue that are not on file yet. */
 interface UnwrittenChunk {
@@ -210,8 +212,16 @@ export class ConsumeQueue {
     const bytes = list.length * CQ_STORE_UNIT_SIZE;
     const start = first * CQ_STORE_UNIT_SIZE;
     let chunk = this.unwritten[this.unwritten.length - 1];
-    if (!chunk || chunk.start + chunk.len !== start || chunk.len + bytes > chunk.buf.length) {
-      chunk = { start, buf: Buffer.allocUnsafe(Math.max(WRITE_BEHIND_BYTES, bytes)), len: 0 };
+    if (chunk && chunk.start + chunk.len === start && chunk.len + bytes > chunk.buf.length) {
+      if (chunk.buf.length < WRITE_BEHIND_BYTES) {
+        // Chunks start small (a broker may have thousands of queues) and grow up to the write-behind size.
+        const grown = Buffer.allocUnsafe(Math.max(Math.min(chunk.buf.length * 4, WRITE_BEHIND_BYTES), chunk.len + bytes));
+        chunk.buf.copy(grown, 0, 0, chunk.len);
+        chunk.buf = grown;
+      } else chunk = undefined;
+    }
+    if (!chunk || chunk.start + chunk.len !== start) {
+      chunk = { start, buf: Buffer.allocUnsafe(Math.max(WRITE_BEHIND_INITIAL_BYTES, bytes)), len: 0 };
       this.unwritten.push(chunk);
     }
     const buf = chunk.buf;
@@ -227,7 +237,7 @@ export class ConsumeQueue {
     chunk.len = o;
     this.maxPhysicOffset = maxPhysic;
     // Bounded memory: a full chunk (or a second one) goes to file now.
-    if (this.unwritten.length > 1 || chunk.len + CQ_STORE_UNIT_SIZE > chunk.buf.length) await this.writeUnwritten();
+    if (this.unwritten.length > 1 || chunk.len + CQ_STORE_UNIT_SIZE > WRITE_BEHIND_BYTES) await this.writeUnwritten();
   }
 
   /**
