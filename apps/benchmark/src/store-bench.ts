@@ -127,6 +127,8 @@ export async function runStoreBench(args: string[]): Promise<void> {
     let failed = 0;
     let bytes = 0;
     const pid = process.pid & 0xffff;
+    const bornHost = { address: '127.0.0.1', port: 50000 };
+    const storeHost = { address: '127.0.0.1', port: 10911 };
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const appender = async (): Promise<void> => {
@@ -138,8 +140,9 @@ export async function runStoreBench(args: string[]): Promise<void> {
         m.queueId = i % o.queues;
         m.body = body;
         m.bornTimestamp = Date.now();
-        m.bornHost = { address: '127.0.0.1', port: 50000 };
-        m.storeHost = { address: '127.0.0.1', port: 10911 };
+        // One object per host, as the broker has (born host cached per connection, one store host).
+        m.bornHost = bornHost;
+        m.storeHost = storeHost;
         m.properties = {
           ...props,
           UNIQ_KEY: `7F000001${pid.toString(16).padStart(4, '0')}${i.toString(16).padStart(20, '0')}`,
