@@ -145,6 +145,7 @@ export class DefaultMessageStore {
   private diskUsedRatio = 0;
   private manualDeleteTimes = 0;
   private lastExitOK = true;
+  private readonly queueKeys = new Map<string, string[]>();
   private lockedRoot: string | undefined;
   private loops: ServiceLoop[] = [];
   private startPromise: Promise<void> | undefined;
@@ -536,7 +537,7 @@ export class DefaultMessageStore {
     msg.storeHost = storeHost;
     msg.storeTimestamp = Date.now();
     msg.bodyCRC = crc32Body(msg.body);
-    const queueKey = `${msg.topic}-${msg.queueId}`;
+    const queueKey = this.queueKeyOf(msg.topic, msg.queueId);
     const transactional = tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
     const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
     msg.queueOffset = queueOffset;
@@ -602,7 +603,7 @@ export class DefaultMessageStore {
     if (inner.length === 0) return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: 'empty batch' }, t0);
     const storeHost = this.config.brokerHost ?? batch.storeHost;
     const storeTimestamp = Date.now();
-    const queueKey = `${batch.topic}-${batch.queueId}`;
+    const queueKey = this.queueKeyOf(batch.topic, batch.queueId);
     const baseQueueOffset = this.commitLog.topicQueueTable.get(queueKey) ?? 0;
     const records: { src: MessageRecordSource; layout: ReturnType<typeof measureMessageRecord> }[] = [];
     let total = 0;
@@ -675,6 +676,17 @@ export class DefaultMessageStore {
       needFlush: batch.waitStoreMsgOK !== false,
     });
     return this.countPut(this.afterPut(result), t0, total);
+  }
+
+  /** `topic-queueId`, the commit log's queue offset key; the strings are kept (and pre-hashed) per topic and queue. */
+  private queueKeyOf(topic: string, queueId: number): string {
+    let keys = this.queueKeys.get(topic);
+    if (!keys) {
+      if (this.queueKeys.size >= 65536) this.queueKeys.clear();
+      this.queueKeys.set(topic, (keys = []));
+    }
+    if (queueId >= 0 && queueId < 1024) return (keys[queueId] ??= `${topic}-${queueId}`);
+    return `${topic}-${queueId}`;
   }
 
   /** What `checkRecord` would parse back from the record of `msg` (built at put time, see CommitLog.append). */

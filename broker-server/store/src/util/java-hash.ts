@@ -22,7 +22,16 @@ const hostPrefixCache = new Map<string, string>();
  * Offset msgId (protocol.md §4.8): uppercase hex of store host address bytes + int32 port + int64 commit log offset.
  * Same result as common's `createOffsetMessageId`, with the host part cached (it is computed for every put).
  */
+let lastHost: { address: string; port: number } | undefined;
+let lastAddress = '';
+let lastPort = -1;
+let lastPrefix = '';
+
 export function offsetMessageId(storeHost: { address: string; port: number }, commitLogOffset: number): string {
+  // The broker passes the same host object every time: skip the cache key and lookup then.
+  if (storeHost === lastHost && storeHost.address === lastAddress && storeHost.port === lastPort) {
+    return lastPrefix + hexOffset(commitLogOffset);
+  }
   const key = `${storeHost.address}|${storeHost.port}`;
   let prefix = hostPrefixCache.get(key);
   if (prefix === undefined) {
@@ -34,5 +43,17 @@ export function offsetMessageId(storeHost: { address: string; port: number }, co
     if (hostPrefixCache.size > 64) hostPrefixCache.clear();
     hostPrefixCache.set(key, prefix);
   }
-  return prefix + commitLogOffset.toString(16).toUpperCase().padStart(16, '0');
+  lastHost = storeHost;
+  lastAddress = storeHost.address;
+  lastPort = storeHost.port;
+  lastPrefix = prefix;
+  return prefix + hexOffset(commitLogOffset);
+}
+
+const ZEROS = '0000000000000000';
+
+/** 16 uppercase hex digits of a non-negative safe integer. */
+function hexOffset(n: number): string {
+  const hex = n.toString(16).toUpperCase();
+  return hex.length >= 16 ? hex : ZEROS.slice(hex.length) + hex;
 }
