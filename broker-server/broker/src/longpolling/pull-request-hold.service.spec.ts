@@ -66,6 +66,15 @@ describe('PullRequestHoldService', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
   });
 
+  it('wakes a pull at once when a message landed between its empty read and its registration', async () => {
+    maxOffset = 1; // the queue grew while the pull that read offset 0 was on its way to being held
+    const p = pull(0, 10_000);
+    service.suspendPullRequest('T', 0, p);
+    await Promise.resolve();
+    expect(executed).toEqual([p]);
+    expect(service.size).toBe(0);
+  });
+
   it('the periodic re-check wakes pulls whose queue grew', () => {
     service.suspendPullRequest('T', 3, pull(0, 10_000));
     service.checkHoldRequest();

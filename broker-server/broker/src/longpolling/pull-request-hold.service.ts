@@ -75,6 +75,12 @@ export class PullRequestHoldService {
     const timer = setTimeout(() => this.expire(key, pull), wait);
     timer.unref?.();
     this.expiryTimers.set(pull, timer);
+    // The pull read the queue asynchronously and found nothing; a message dispatched between that read and this
+    // registration fired its arrival callback before anyone was waiting. Re-check now instead of waiting for the
+    // periodic check (up to pullRequestHoldCheckInterval later).
+    const maxOffset = this.options.getMaxOffsetInQueue(topic, queueId);
+    if (maxOffset > pull.pullFromThisOffset)
+      queueMicrotask(() => this.notifyMessageArriving(topic, queueId, maxOffset));
   }
 
   /**
