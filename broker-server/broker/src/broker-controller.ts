@@ -256,6 +256,10 @@ export class BrokerController {
     this.registerProcessor(RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, (req) => a.queryTopicConsumeByWho(req));
     this.registerProcessor(RequestCode.QUERY_TOPICS_BY_CONSUMER, (req) => a.queryTopicsByConsumer(req));
     this.registerProcessor(RequestCode.GET_PRODUCER_CONNECTION_LIST, (req) => a.getProducerConnectionList(req));
+    this.registerProcessor(RequestCode.GET_BROKER_CONSUME_STATS, (req) => a.getBrokerConsumeStats(req));
+    this.registerProcessor(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, () => a.getSystemTopicListFromBroker());
+    this.registerProcessor(RequestCode.GET_ALL_PRODUCER_INFO, () => a.getAllProducerInfo());
+    this.registerProcessor(RequestCode.QUERY_CONSUME_TIME_SPAN, (req) => a.queryConsumeTimeSpan(req));
     this.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (req) =>

@@ -14,6 +14,7 @@ import {
   GetTopicConfigRequestHeader,
   GetTopicStatsInfoRequestHeader,
   PermName,
+  QueryConsumeTimeSpanRequestHeader,
   QueryTopicConsumeByWhoRequestHeader,
   QueryTopicsByConsumerRequestHeader,
   RequestCode,
@@ -21,13 +22,16 @@ import {
   SearchOffsetRequestHeader,
   TopicFilterType,
   decodeSubscriptionGroupConfig,
+  consumeStatsTotalDiff,
   encodeConsumeStats,
   encodeConsumerConnection,
   encodeProducerConnection,
+  encodeQueryConsumeTimeSpanBody,
   encodeTopicList,
   encodeSubscriptionGroupConfig,
   encodeTopicConfig,
   encodeTopicStatsTable,
+  SystemTopic,
   getRetryTopic,
   groupNameInvalidRemark,
   topicNameInvalidRemark,
@@ -36,6 +40,7 @@ import {
   type ConsumeStats,
   type MessageQueue,
   type OffsetWrapper,
+  type QueueTimeSpan,
   type TopicOffset,
 } from '@rocketnest/common';
 import { RemotingCommand, type RemotingChannel } from '@rocketnest/remoting';
@@ -48,6 +53,25 @@ import {
 } from '../config/broker-config';
 import { TopicConfigManager } from '../topic/topic-config-manager';
 import { successResponse } from './processor-util';
+import {
+  GetConsumeStatsInBrokerHeader,
+  encodeConsumeStatsList,
+  encodeProducerTableInfo,
+  type ProducerInfo,
+} from './admin-bodies';
+
+/** Java 4.9.4 `TopicValidator`'s fixed system topics (the broker adds its own names at start-up). */
+const FIXED_SYSTEM_TOPICS: readonly string[] = [
+  SystemTopic.AUTO_CREATE_TOPIC_KEY_TOPIC,
+  SystemTopic.SCHEDULE_TOPIC,
+  SystemTopic.BENCHMARK_TOPIC,
+  SystemTopic.TRANS_HALF_TOPIC,
+  SystemTopic.TRACE_TOPIC,
+  SystemTopic.TRANS_OP_HALF_TOPIC,
+  SystemTopic.TRANS_CHECK_MAX_TIME_TOPIC,
+  SystemTopic.SELF_TEST_TOPIC,
+  SystemTopic.OFFSET_MOVED_EVENT,
+];
 
 /** Java `MQVersion.Version.V3_1_8_SNAPSHOT.ordinal()`: oldest client that answers GET_CONSUMER_RUNNING_INFO. */
 const V3_1_8_SNAPSHOT = 62;
@@ -349,6 +373,105 @@ export class AdminBrokerProcessor {
     const cfg = this.broker.subscriptionGroupManager.subscriptionGroupTable.get(header.group);
     if (!cfg) return bare(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `No group in this broker. group: ${header.group}`);
     return bare(ResponseCode.SUCCESS, undefined, encodeSubscriptionGroupConfig(cfg));
+  }
+
+  /**
+   * GET_BROKER_CONSUME_STATS (317): consume stats of every subscription group for each topic it has offsets on
+   * (Java `fetchAllConsumeStatsInBroker`); `isOrder` keeps ordered topics only.
+   */
+  async getBrokerConsumeStats(request: RemotingCommand): Promise<RemotingCommand> {
+    const header = GetConsumeStatsInBrokerHeader.decode(request.extFields);
+    const broker = this.broker;
+    const store = broker.messageStore;
+    const brokerName = broker.brokerConfig.brokerName;
+    let totalDiff = 0;
+    const consumeStatsList: Array<Map<string, ConsumeStats[]>> = [];
+    for (const group of broker.subscriptionGroupManager.subscriptionGroupTable.keys()) {
+      const statsOfGroup: ConsumeStats[] = [];
+      const online = broker.consumerManager.getConsumerGroupInfo(group);
+      for (const topic of broker.consumerOffsetManager.whichTopicByConsumer(group)) {
+        const tc = broker.topicConfigManager.selectTopicConfig(topic);
+        if (!tc) continue;
+        if (header.isOrder && !tc.order) continue;
+        // An online group that no longer subscribes to the topic is left out, as Java does.
+        if (online && online.subscriptionTable.size > 0 && !online.findSubscriptionData(topic)) continue;
+        const offsetTable = new Map<MessageQueue, OffsetWrapper>();
+        for (let queueId = 0; queueId < tc.writeQueueNums; queueId++) {
+          const brokerOffset = Math.max(0, store.getMaxOffsetInQueue(topic, queueId));
+          const consumerOffset = Math.max(0, broker.consumerOffsetManager.queryOffset(group, topic, queueId));
+          let lastTimestamp = 0;
+          if (consumerOffset > 0) {
+            const ts = await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
+            if (ts > 0) lastTimestamp = ts;
+          }
+          offsetTable.set({ topic, brokerName, queueId }, { brokerOffset, consumerOffset, lastTimestamp });
+        }
+        const stats: ConsumeStats = { offsetTable, consumeTps: 0 };
+        totalDiff += consumeStatsTotalDiff(stats);
+        statsOfGroup.push(stats);
+      }
+      consumeStatsList.push(new Map([[group, statsOfGroup]]));
+    }
+    const body = encodeConsumeStatsList({ brokerAddr: broker.brokerAddr, totalDiff, consumeStatsList });
+    return bare(ResponseCode.SUCCESS, undefined, body);
+  }
+
+  /** GET_SYSTEM_TOPIC_LIST_FROM_BROKER (305): Java's fixed system topics plus the ones this broker registered. */
+  getSystemTopicListFromBroker(): RemotingCommand {
+    const topics = new Set<string>(FIXED_SYSTEM_TOPICS);
+    const tcm = this.broker.topicConfigManager;
+    for (const topic of tcm.topicConfigTable.keys()) if (tcm.isSystemTopic(topic)) topics.add(topic);
+    return bare(ResponseCode.SUCCESS, undefined, encodeTopicList({ topicList: [...topics] }));
+  }
+
+  /** GET_ALL_PRODUCER_INFO (328): every producer connection by group (Java `ProducerManager.getProducerTable`). */
+  getAllProducerInfo(): RemotingCommand {
+    const data = new Map<string, ProducerInfo[]>();
+    for (const [group, channels] of this.broker.producerManager.groupChannelTable) {
+      const infos = [...channels.values()].map((c) => ({
+        clientId: c.clientId,
+        remoteIP: `/${c.channel.remoteAddr}`,
+        language: c.language,
+        version: c.version,
+        lastUpdateTimestamp: c.lastUpdateTimestamp,
+      }));
+      if (infos.length > 0) data.set(group, infos);
+    }
+    return bare(ResponseCode.SUCCESS, undefined, encodeProducerTableInfo(data));
+  }
+
+  /**
+   * QUERY_CONSUME_TIME_SPAN (303): per write queue of the topic, the store times of its oldest and newest message,
+   * of the group's last consumed one, and how long the next unconsumed one has waited (Java `queryConsumeTimeSpan`).
+   */
+  async queryConsumeTimeSpan(request: RemotingCommand): Promise<RemotingCommand> {
+    const header = QueryConsumeTimeSpanRequestHeader.decode(request.extFields);
+    const broker = this.broker;
+    const topic = header.topic;
+    const tc = broker.topicConfigManager.selectTopicConfig(topic);
+    if (!tc) return bare(ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist`);
+    const store = broker.messageStore;
+    const spans: QueueTimeSpan[] = [];
+    for (let queueId = 0; queueId < tc.writeQueueNums; queueId++) {
+      const minTimeStamp = await store.getEarliestMessageTime(topic, queueId);
+      const max = store.getMaxOffsetInQueue(topic, queueId);
+      const maxTimeStamp = await store.getMessageStoreTimeStamp(topic, queueId, max - 1);
+      const consumerOffset = broker.consumerOffsetManager.queryOffset(header.group, topic, queueId);
+      const consumeTimeStamp =
+        consumerOffset > 0 ? await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1) : minTimeStamp;
+      let delayTime = 0;
+      if (consumerOffset < max) {
+        delayTime = Date.now() - (await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset));
+      }
+      spans.push({
+        messageQueue: { topic, brokerName: broker.brokerConfig.brokerName, queueId },
+        minTimeStamp,
+        maxTimeStamp,
+        consumeTimeStamp,
+        delayTime,
+      });
+    }
+    return bare(ResponseCode.SUCCESS, undefined, encodeQueryConsumeTimeSpanBody({ consumeTimeSpanSet: spans }));
   }
 
   deleteSubscriptionGroup(request: RemotingCommand): RemotingCommand {
