@@ -133,7 +133,7 @@ describe('broker admin codes (e2e over sockets)', () => {
     for (const stats of ours) {
       expect(Object.keys(stats)).toEqual(['consumeTps', 'offsetTable']);
       expect(stats.consumeTps).toBe(0);
-      const entries = Object.entries(stats.offsetTable as Record<string, Json>).map(([k, v]) => [
+      const entries = Object.entries(stats.offsetTable as Record<string, Json>).map(([k, v]): [Json, Json] => [
         JSON.parse(k) as Json,
         v,
       ]);
