@@ -304,4 +304,16 @@ describe('RemotingCommand hostile input', () => {
     }
     expect(rejected).toBeGreaterThan(1000);
   });
+
+  it('encodeHead followed by the body is the same bytes as encode', () => {
+    for (const serializeType of [SerializeType.JSON, SerializeType.ROCKETMQ]) {
+      for (const body of [undefined, Buffer.alloc(0), Buffer.from('x'.repeat(70000))]) {
+        const cmd = RemotingCommand.createResponse(0, 'r\u00e9mark', { a: '1', b: 'ünï' });
+        cmd.serializeType = serializeType;
+        cmd.body = body;
+        const head = cmd.encodeHead();
+        expect(Buffer.concat([head, body ?? Buffer.alloc(0)])).toEqual(cmd.encode());
+      }
+    }
+  });
 });

@@ -133,7 +133,15 @@ export class RemotingCommand {
 
   /** The whole frame, length prefix included, in one allocation. */
   encode(): Buffer {
-    return this.serializeType === SerializeType.ROCKETMQ ? this.encodeBinary() : this.encodeJson();
+    return this.serializeType === SerializeType.ROCKETMQ ? this.encodeBinary(true) : this.encodeJson(true);
+  }
+
+  /**
+   * The frame up to the body (its lengths count the body): written followed by `body`, it sends the same bytes as
+   * `encode()` without copying the body.
+   */
+  encodeHead(): Buffer {
+    return this.serializeType === SerializeType.ROCKETMQ ? this.encodeBinary(false) : this.encodeJson(false);
   }
 
   /** JSON header text as fastjson writes it (alphabetical keys, no nulls, no whitespace). */
@@ -158,20 +166,20 @@ export class RemotingCommand {
     return s;
   }
 
-  private encodeJson(): Buffer {
+  private encodeJson(withBody: boolean): Buffer {
     const header = this.jsonHeader();
     const hlen = Buffer.byteLength(header, 'utf8');
     if (hlen > MAX_HEADER_LENGTH) throw new RemotingCommandError(`Header of ${hlen} bytes does not fit in 24 bits`);
     const bodyLength = this.body?.length ?? 0;
-    const frame = Buffer.allocUnsafe(8 + hlen + bodyLength);
+    const frame = Buffer.allocUnsafe(8 + hlen + (withBody ? bodyLength : 0));
     frame.writeInt32BE(4 + hlen + bodyLength, 0);
     frame.writeInt32BE(hlen, 4);
     frame.write(header, 8, 'utf8');
-    if (bodyLength > 0) this.body!.copy(frame, 8 + hlen);
+    if (withBody && bodyLength > 0) this.body!.copy(frame, 8 + hlen);
     return frame;
   }
 
-  private encodeBinary(): Buffer {
+  private encodeBinary(withBody: boolean): Buffer {
     const remark = this.remark ?? '';
     const remarkLen = remark.length === 0 ? 0 : utf8Length(remark);
     const ext = this.extFields;
@@ -192,7 +200,7 @@ export class RemotingCommand {
     const hlen = 17 + remarkLen + 4 + extLen;
     if (hlen > MAX_HEADER_LENGTH) throw new RemotingCommandError(`Header of ${hlen} bytes does not fit in 24 bits`);
     const bodyLength = this.body?.length ?? 0;
-    const frame = Buffer.allocUnsafe(8 + hlen + bodyLength);
+    const frame = Buffer.allocUnsafe(8 + hlen + (withBody ? bodyLength : 0));
     frame.writeInt32BE(4 + hlen + bodyLength, 0);
     frame.writeInt32BE((SerializeType.ROCKETMQ << 24) | hlen, 4);
     // Java writes (short) code: codes above 32767 wrap. Callers keep such codes (POP family) on JSON.
@@ -214,7 +222,7 @@ export class RemotingCommand {
       frame.writeInt32BE(valLen, pos);
       pos = writeUtf8(frame, entries[i + 2] as string, valLen, pos + 4);
     }
-    if (bodyLength > 0) this.body!.copy(frame, pos);
+    if (withBody && bodyLength > 0) this.body!.copy(frame, pos);
     return frame;
   }
 

@@ -9,6 +9,9 @@ import {
 import { FrameDecoder } from './frame-decoder';
 import { RemotingCommand } from './remoting-command';
 
+/** Response bodies from this size on are written after the encoded head instead of being copied into the frame. */
+const SEPARATE_BODY_MIN_BYTES = 16 * 1024;
+
 /** One TCP connection as processors see it. */
 export interface RemotingChannel {
   /** Unique within the process, e.g. `c17`. */
@@ -183,13 +186,29 @@ export class RemotingConnection extends EventEmitter implements RemotingChannel 
   /** Encodes and writes a command; send errors go to the callback, never thrown. */
   writeCommand(cmd: RemotingCommand, cb?: (err?: Error | null) => void): void {
     let frame: Buffer;
+    const body = cmd.body;
+    const separateBody = body !== undefined && body.length >= SEPARATE_BODY_MIN_BYTES;
     try {
-      frame = cmd.encode();
+      frame = separateBody ? cmd.encodeHead() : cmd.encode();
     } catch (err) {
       cb?.(err as Error);
       return;
     }
-    this.write(frame, cb);
+    if (!separateBody) {
+      this.write(frame, cb);
+      return;
+    }
+    // A large body (pull results) is not copied into the frame: head and body go out in one corked writev.
+    let reported = false;
+    const report = (err?: Error | null): void => {
+      if (reported) return;
+      reported = true;
+      cb?.(err);
+    };
+    this.write(frame, (err) => {
+      if (err) report(err);
+    });
+    if (this.isActive()) this.socket.write(body, report);
   }
 
   /** Sends a request and resolves with the response matched by opaque. */

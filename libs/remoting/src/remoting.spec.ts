@@ -68,6 +68,20 @@ describe('RemotingServer and RemotingClient', () => {
     await server.shutdown();
   });
 
+  it('sends large response bodies after the head (not copied into the frame) and small ones in one frame', async () => {
+    for (const size of [100, 16 * 1024, 300 * 1024]) {
+      for (const serializeType of [SerializeType.JSON, SerializeType.ROCKETMQ]) {
+        const body = Buffer.alloc(size);
+        for (let i = 0; i < size; i++) body[i] = (i * 31 + size) & 0xff;
+        const req = RemotingCommand.createRequest(ECHO, { v: `s${size}` }, body);
+        req.serializeType = serializeType;
+        const res = await client.invoke(addr, req, 2000);
+        expect(res.extFields).toEqual({ echo: `s${size}` });
+        expect(res.body?.equals(body)).toBe(true);
+      }
+    }
+  });
+
   it('answers a request with the processor response, matched by opaque', async () => {
     const req = RemotingCommand.createRequest(ECHO, { v: 'hi' }, Buffer.from('body'));
     const res = await client.invoke(addr, req, 2000);
