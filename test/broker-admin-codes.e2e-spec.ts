@@ -216,4 +216,14 @@ describe('broker admin codes (e2e over sockets)', () => {
     // Nothing consumed in queue 1: consume time falls back to the earliest message's.
     expect(q1.consumeTimeStamp).toBe(q1.minTimeStamp);
   });
+
+  it("GET_BROKER_RUNTIME_INFO's earliestMessageTimeStamp is the store time of the commit log's first record", async () => {
+    const earliest = await call(
+      RemotingCommand.createRequest(RequestCode.GET_EARLIEST_MSG_STORETIME, { topic: ORDER_TOPIC, queueId: 0 }),
+    );
+    const first = Number(earliest.extFields!.timestamp);
+    expect(first).toBeGreaterThan(0);
+    const body = bodyOf(await call(RemotingCommand.createRequest(RequestCode.GET_BROKER_RUNTIME_INFO, {})));
+    expect((body.table as Record<string, string>).earliestMessageTimeStamp).toBe(String(first));
+  });
 });

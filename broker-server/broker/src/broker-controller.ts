@@ -515,8 +515,16 @@ export class BrokerController {
     this.configDataVersion = nextDataVersion(this.configDataVersion);
   }
 
+  /** Store time of the record at the commit log's min offset, -1 when there is none (Java `getEarliestMessageTime()`). */
+  private async earliestMessageTimeStamp(): Promise<number> {
+    const minPhyOffset = this.messageStore.getMinPhyOffset();
+    if (minPhyOffset < 0) return -1;
+    const msg = await this.messageStore.lookMessageByOffset(minPhyOffset);
+    return msg ? msg.storeTimestamp : -1;
+  }
+
   /** GET_BROKER_RUNTIME_INFO table (the keys Java's admin tools read, plus the store's own figures). */
-  runtimeInfo(): Record<string, string> {
+  async runtimeInfo(): Promise<Record<string, string>> {
     const cfg = this.brokerConfig;
     const uptimeMs = Date.now() - this.bootTimestamp;
     const secs = Math.floor(uptimeMs / 1000);
@@ -545,7 +553,7 @@ export class BrokerController {
       sendThreadPoolQueueCapacity: String(cfg.sendThreadPoolQueueCapacity),
       pullThreadPoolQueueSize: String(this.pullRequestHoldService.size),
       pageCacheLockTimeMills: '0',
-      earliestMessageTimeStamp: String(storeInfo.earliestMessageTimeStamp ?? Date.now()),
+      earliestMessageTimeStamp: String(storeInfo.earliestMessageTimeStamp ?? (await this.earliestMessageTimeStamp())),
       commitLogDiskRatio: storeInfo.commitLogDiskRatio ?? '0.0',
       commitLogDirCapacity:
         storeInfo.commitLogDirCapacity ?? diskCapacity(cfg.storePathCommitLog, cfg.storePathRootDir),

@@ -169,8 +169,8 @@ export class AdminBrokerProcessor {
     return response;
   }
 
-  getBrokerRuntimeInfo(): RemotingCommand {
-    const table = this.broker.runtimeInfo();
+  async getBrokerRuntimeInfo(): Promise<RemotingCommand> {
+    const table = await this.broker.runtimeInfo();
     return bare(ResponseCode.SUCCESS, undefined, json({ table: new Map(Object.entries(table)) }));
   }
 
