@@ -226,4 +226,55 @@ describe('broker admin codes (e2e over sockets)', () => {
     const body = bodyOf(await call(RemotingCommand.createRequest(RequestCode.GET_BROKER_RUNTIME_INFO, {})));
     expect((body.table as Record<string, string>).earliestMessageTimeStamp).toBe(String(first));
   });
+
+  it('QUERY_CONSUME_QUEUE answers raw consume-queue entries from an index', async () => {
+    const q = (queueId: number, index: number, count: number, consumerGroup?: string) =>
+      RemotingCommand.createRequest(RequestCode.QUERY_CONSUME_QUEUE, {
+        topic: PLAIN_TOPIC,
+        queueId,
+        index,
+        count,
+        ...(consumerGroup ? { consumerGroup } : {}),
+      });
+    const missing = await call(q(7, 0, 1));
+    expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(missing.remark).toBe(`7@${PLAIN_TOPIC} is not exist!`);
+
+    const raw = await call(q(0, 1, 5, GROUP));
+    const body = bodyOf(raw);
+    expect(Object.keys(body)).toEqual(['filterData', 'maxQueueIndex', 'minQueueIndex', 'queueData']);
+    expect(body.filterData).toBe(`${GROUP}@${PLAIN_TOPIC} is not online!`);
+    expect([body.minQueueIndex, body.maxQueueIndex]).toEqual([0, 3]);
+    const data = body.queueData as Json[];
+    expect(data).toHaveLength(2);
+    expect(Object.keys(data[0]!)).toEqual(['eval', 'physicOffset', 'physicSize', 'tagsCode']);
+    const second = await mq.broker.messageStore.lookMessageByOffset(data[0]!.physicOffset as number);
+    expect([second!.topic, second!.queueId, second!.queueOffset]).toEqual([PLAIN_TOPIC, 0, 1]);
+    expect(data[0]!.physicSize).toBe(second!.storeSize);
+
+    const one = bodyOf(await call(q(0, 0, 1)));
+    expect(one.filterData).toBeUndefined();
+    expect(one.queueData as Json[]).toHaveLength(1);
+
+    const beyond = await call(q(0, 3, 1));
+    expect(beyond.code).toBe(ResponseCode.SUCCESS);
+    expect(beyond.remark).toBe(`Index 3 of 0@${PLAIN_TOPIC} is not exist!`);
+    expect(beyond.body ?? null).toBeNull();
+  });
+
+  it('CLEAN_UNUSED_TOPIC drops the consume queues of topics no longer configured', async () => {
+    const doomed = 'RnAdmDoomed';
+    expect((await call(createTopic(doomed, false))).code).toBe(ResponseCode.SUCCESS);
+    expect((await call(send(doomed, 0))).code).toBe(ResponseCode.SUCCESS);
+    await mq.broker.messageStore.waitDispatched();
+    const store = mq.broker.messageStore;
+    expect(store.consumeQueueTable.has(doomed)).toBe(true);
+    // Forget the topic's config only, as a topic removed elsewhere leaves its queues behind.
+    mq.broker.topicConfigManager.deleteTopicConfig(doomed);
+    const res = await call(RemotingCommand.createRequest(RequestCode.CLEAN_UNUSED_TOPIC, {}));
+    expect(res.code).toBe(ResponseCode.SUCCESS);
+    expect(store.consumeQueueTable.has(doomed)).toBe(false);
+    expect(store.consumeQueueTable.has(PLAIN_TOPIC)).toBe(true);
+    expect(store.getMaxOffsetInQueue(PLAIN_TOPIC, 0)).toBe(3);
+  });
 });

@@ -260,6 +260,8 @@ export class BrokerController {
     this.registerProcessor(RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, () => a.getSystemTopicListFromBroker());
     this.registerProcessor(RequestCode.GET_ALL_PRODUCER_INFO, () => a.getAllProducerInfo());
     this.registerProcessor(RequestCode.QUERY_CONSUME_TIME_SPAN, (req) => a.queryConsumeTimeSpan(req));
+    this.registerProcessor(RequestCode.CLEAN_UNUSED_TOPIC, () => a.cleanUnusedTopic());
+    this.registerProcessor(RequestCode.QUERY_CONSUME_QUEUE, (req) => a.queryConsumeQueue(req));
     this.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (req) =>

@@ -7,10 +7,14 @@ import {
   defineHeader,
   javaDouble,
   messageQueueToJson,
+  opt,
   prim,
+  req,
+  subscriptionDataToJson,
   toJavaJson,
   type ConsumeStats,
   type DecodedHeader,
+  type SubscriptionData,
 } from '@rocketnest/common';
 
 /** GET_BROKER_CONSUME_STATS (317): `isOrder` limits the answer to ordered topics. */
@@ -108,6 +112,47 @@ export function encodeBrokerStatsData(data: BrokerStatsData): Buffer {
       statsDay: item(data.statsDay),
       statsHour: item(data.statsHour),
       statsMinute: item(data.statsMinute),
+    }),
+    'utf8',
+  );
+}
+
+/** QUERY_CONSUME_QUEUE (321). */
+export const QueryConsumeQueueRequestHeader = defineHeader(
+  { topic: req.string, queueId: req.int, index: req.long, count: req.int, consumerGroup: opt.string },
+  'QueryConsumeQueueRequestHeader',
+);
+export type QueryConsumeQueueRequestHeader = DecodedHeader<typeof QueryConsumeQueueRequestHeader.spec>;
+
+/** One consume-queue entry (Java `ConsumeQueueData`; the extension fields stay unset without a consume-queue ext). */
+export interface ConsumeQueueData {
+  physicOffset: number;
+  physicSize: number;
+  tagsCode: number;
+}
+
+export interface QueryConsumeQueueResponseBody {
+  subscriptionData?: SubscriptionData;
+  filterData?: string;
+  queueData?: ConsumeQueueData[];
+  maxQueueIndex: number;
+  minQueueIndex: number;
+}
+
+/** `{"filterData":…,"maxQueueIndex":n,"minQueueIndex":n,"queueData":[{"eval":false,"physicOffset":…}],…}`. */
+export function encodeQueryConsumeQueueResponseBody(b: QueryConsumeQueueResponseBody): Buffer {
+  return Buffer.from(
+    toJavaJson({
+      filterData: b.filterData,
+      maxQueueIndex: b.maxQueueIndex,
+      minQueueIndex: b.minQueueIndex,
+      queueData: b.queueData?.map((d) => ({
+        eval: false,
+        physicOffset: d.physicOffset,
+        physicSize: d.physicSize,
+        tagsCode: d.tagsCode,
+      })),
+      subscriptionData: b.subscriptionData ? subscriptionDataToJson(b.subscriptionData) : undefined,
     }),
     'utf8',
   );

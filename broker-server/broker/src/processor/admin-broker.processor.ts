@@ -33,6 +33,7 @@ import {
   encodeTopicStatsTable,
   SystemTopic,
   getRetryTopic,
+  isLmqTopic,
   groupNameInvalidRemark,
   topicNameInvalidRemark,
   parseProperties,
@@ -55,10 +56,16 @@ import { TopicConfigManager } from '../topic/topic-config-manager';
 import { successResponse } from './processor-util';
 import {
   GetConsumeStatsInBrokerHeader,
+  QueryConsumeQueueRequestHeader,
   encodeConsumeStatsList,
+  encodeQueryConsumeQueueResponseBody,
+  type ConsumeQueueData,
   encodeProducerTableInfo,
   type ProducerInfo,
 } from './admin-bodies';
+
+/** Bytes of one consume-queue entry: commit log offset (8), size (4), tags code (8). */
+const CQ_UNIT_SIZE = 20;
 
 /** Java 4.9.4 `TopicValidator`'s fixed system topics (the broker adds its own names at start-up). */
 const FIXED_SYSTEM_TOPICS: readonly string[] = [
@@ -472,6 +479,66 @@ export class AdminBrokerProcessor {
       });
     }
     return bare(ResponseCode.SUCCESS, undefined, encodeQueryConsumeTimeSpanBody({ consumeTimeSpanSet: spans }));
+  }
+
+  /**
+   * CLEAN_UNUSED_TOPIC (316): drops the consume queues of topics no longer configured, except the schedule and
+   * transaction-op topics and LMQ queues (Java `DefaultMessageStore.cleanUnusedTopic`).
+   */
+  async cleanUnusedTopic(): Promise<RemotingCommand> {
+    const broker = this.broker;
+    const configured = broker.topicConfigManager.topicConfigTable;
+    const unused = new Set<string>();
+    for (const topic of broker.messageStore.consumeQueueTable.keys()) {
+      if (configured.has(topic) || isLmqTopic(topic)) continue;
+      if (topic === SystemTopic.SCHEDULE_TOPIC || topic === SystemTopic.TRANS_OP_HALF_TOPIC) continue;
+      unused.add(topic);
+    }
+    if (unused.size > 0) {
+      broker.logger.warn(`cleanUnusedTopic: destroying the consume queues of ${[...unused].join(',')}`);
+      await broker.messageStore.deleteTopics(unused);
+    }
+    return bare(ResponseCode.SUCCESS);
+  }
+
+  /**
+   * QUERY_CONSUME_QUEUE (321): up to `count` raw entries of one consume queue from `index`, with the group's
+   * subscription when a group is named (Java `queryConsumeQueue`).
+   */
+  async queryConsumeQueue(request: RemotingCommand): Promise<RemotingCommand> {
+    const header = QueryConsumeQueueRequestHeader.decode(request.extFields);
+    const broker = this.broker;
+    const { topic, queueId } = header;
+    const cq = broker.messageStore.findConsumeQueue(topic, queueId);
+    if (!cq) return bare(ResponseCode.SYSTEM_ERROR, `${queueId}@${topic} is not exist!`);
+    const body: Parameters<typeof encodeQueryConsumeQueueResponseBody>[0] = {
+      maxQueueIndex: cq.getMaxOffsetInQueue(),
+      minQueueIndex: cq.getMinOffsetInQueue(),
+    };
+    if (header.consumerGroup !== undefined) {
+      const sub = broker.consumerManager.findSubscriptionData(header.consumerGroup, topic);
+      if (sub) {
+        body.subscriptionData = sub;
+        // This broker keeps no consumer filter data (Java writes `JSON.toJSONString(null)` for tag subscriptions).
+        body.filterData = 'null';
+      } else {
+        body.filterData = `${header.consumerGroup}@${topic} is not online!`;
+      }
+    }
+    // Java reads from `index` to the end of its segment, then keeps at most `count` entries.
+    const entries = await cq.getEntries(header.index, Math.max(1, header.count));
+    if (!entries) return bare(ResponseCode.SUCCESS, `Index ${header.index} of ${queueId}@${topic} is not exist!`);
+    const queueData: ConsumeQueueData[] = [];
+    const limit = Math.min(entries.length, Math.max(0, header.count) * CQ_UNIT_SIZE);
+    for (let at = 0; at + CQ_UNIT_SIZE <= limit; at += CQ_UNIT_SIZE) {
+      queueData.push({
+        physicOffset: Number(entries.readBigInt64BE(at)),
+        physicSize: entries.readInt32BE(at + 8),
+        tagsCode: Number(entries.readBigInt64BE(at + 12)),
+      });
+    }
+    body.queueData = queueData;
+    return bare(ResponseCode.SUCCESS, undefined, encodeQueryConsumeQueueResponseBody(body));
   }
 
   deleteSubscriptionGroup(request: RemotingCommand): RemotingCommand {
