@@ -227,6 +227,28 @@ describe('broker admin codes (e2e over sockets)', () => {
     expect((body.table as Record<string, string>).earliestMessageTimeStamp).toBe(String(first));
   });
 
+  it('VIEW_BROKER_STATS_DATA answers the minute/hour/day figures of a counted item', async () => {
+    const view = (statsName: string, statsKey: string) =>
+      call(RemotingCommand.createRequest(RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey }));
+    const unknown = await view('TOPIC_PUT_NUMS', 'RnAdmNoSuchTopic');
+    expect(unknown.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(unknown.remark).toBe('The stats <TOPIC_PUT_NUMS> <RnAdmNoSuchTopic> not exist');
+
+    mq.broker.brokerStatsManager.sampleAll();
+    const raw = await view('TOPIC_PUT_NUMS', PLAIN_TOPIC);
+    expect(raw.body!.toString('utf8')).toContain('"avgpt":1.0');
+    const body = bodyOf(raw);
+    expect(Object.keys(body)).toEqual(['statsDay', 'statsHour', 'statsMinute']);
+    const minute = body.statsMinute as Json;
+    expect(Object.keys(minute)).toEqual(['avgpt', 'sum', 'tps']);
+    // 4 messages since the zero baseline one sampling period (10 s) back.
+    expect(minute).toEqual({ avgpt: 1, sum: 4, tps: 0.4 });
+    expect((body.statsHour as Json).sum).toBe(4);
+    expect((body.statsDay as Json).sum).toBe(4);
+    const cluster = bodyOf(await view('BROKER_PUT_NUMS', mq.broker.brokerConfig.brokerClusterName));
+    expect((cluster.statsMinute as Json).sum as number).toBeGreaterThanOrEqual(8);
+  });
+
   it('QUERY_CONSUME_QUEUE answers raw consume-queue entries from an index', async () => {
     const q = (queueId: number, index: number, count: number, consumerGroup?: string) =>
       RemotingCommand.createRequest(RequestCode.QUERY_CONSUME_QUEUE, {

@@ -25,6 +25,7 @@ import { PullRequestHoldService } from './longpolling/pull-request-hold.service'
 import { ConsumerOffsetManager } from './offset/consumer-offset-manager';
 import { BrokerOuterApi, type BrokerIdentity } from './out/broker-outer-api';
 import { AdminBrokerProcessor } from './processor/admin-broker.processor';
+import { BrokerStatsManager } from './stats/broker-stats-manager';
 import { ClientManageProcessor } from './processor/client-manage.processor';
 import { PullMessageProcessor } from './processor/pull-message.processor';
 import { QueryMessageProcessor } from './processor/query-message.processor';
@@ -82,6 +83,8 @@ export class BrokerController {
   readonly consumerOffsetManager: ConsumerOffsetManager;
   readonly consumerManager: ConsumerManager;
   readonly producerManager: ProducerManager;
+  /** Per-topic / per-group counters for VIEW_BROKER_STATS_DATA. */
+  readonly brokerStatsManager: BrokerStatsManager;
   readonly pullRequestHoldService: PullRequestHoldService;
   readonly putMessageHooks: PutMessageHook[] = [];
   /** Extra listeners of consumer-group changes (the semantics part uses them, e.g. for ordered-consumption locks). */
@@ -140,6 +143,7 @@ export class BrokerController {
     this.brokerOuterApi = new BrokerOuterApi(this.logger);
     this.brokerOuterApi.updateNameServerAddressList(cfg.namesrvAddr);
 
+    this.brokerStatsManager = new BrokerStatsManager(() => this.brokerConfig.brokerClusterName);
     this.messageStore = new DefaultMessageStore(
       {
         storePathRootDir: cfg.storePathRootDir,
@@ -162,7 +166,8 @@ export class BrokerController {
         brokerHost: this.storeHost,
       },
       // The store reports the queue's new max offset (consume-queue offset + 1), as Java's listener gets it.
-      (topic, queueId, maxOffset, tagsCode, storeTimestamp, properties) =>
+      (topic, queueId, maxOffset, tagsCode, storeTimestamp, properties) => {
+        this.brokerStatsManager.incTopicPutNums(topic);
         this.pullRequestHoldService.notifyMessageArriving(
           topic,
           queueId,
@@ -171,7 +176,8 @@ export class BrokerController {
           storeTimestamp,
           null,
           properties,
-        ),
+        );
+      },
     );
 
     this.sendMessageProcessor = new SendMessageProcessor(this);
@@ -262,6 +268,7 @@ export class BrokerController {
     this.registerProcessor(RequestCode.QUERY_CONSUME_TIME_SPAN, (req) => a.queryConsumeTimeSpan(req));
     this.registerProcessor(RequestCode.CLEAN_UNUSED_TOPIC, () => a.cleanUnusedTopic());
     this.registerProcessor(RequestCode.QUERY_CONSUME_QUEUE, (req) => a.queryConsumeQueue(req));
+    this.registerProcessor(RequestCode.VIEW_BROKER_STATS_DATA, (req) => a.viewBrokerStatsData(req));
     this.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (req) =>
@@ -312,6 +319,7 @@ export class BrokerController {
       this.startedComponents.push(component);
     }
     this.pullRequestHoldService.start();
+    this.brokerStatsManager.start();
     this.brokerOuterApi.start();
     this.schedule(
       () => this.scanNotActiveChannels(),
@@ -380,6 +388,7 @@ export class BrokerController {
         .catch(() => undefined);
     }
     this.pullRequestHoldService.shutdown();
+    this.brokerStatsManager.shutdown();
     for (const component of this.startedComponents.splice(0).reverse()) {
       try {
         await component.shutdown();

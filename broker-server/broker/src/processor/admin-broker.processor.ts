@@ -17,6 +17,7 @@ import {
   QueryConsumeTimeSpanRequestHeader,
   QueryTopicConsumeByWhoRequestHeader,
   QueryTopicsByConsumerRequestHeader,
+  ViewBrokerStatsDataRequestHeader,
   RequestCode,
   ResponseCode,
   SearchOffsetRequestHeader,
@@ -57,6 +58,7 @@ import { successResponse } from './processor-util';
 import {
   GetConsumeStatsInBrokerHeader,
   QueryConsumeQueueRequestHeader,
+  encodeBrokerStatsData,
   encodeConsumeStatsList,
   encodeQueryConsumeQueueResponseBody,
   type ConsumeQueueData,
@@ -539,6 +541,22 @@ export class AdminBrokerProcessor {
     }
     body.queueData = queueData;
     return bare(ResponseCode.SUCCESS, undefined, encodeQueryConsumeQueueResponseBody(body));
+  }
+
+  /**
+   * VIEW_BROKER_STATS_DATA (315): the minute, hour and day figures of one stats item (e.g. TOPIC_PUT_NUMS / topic);
+   * SYSTEM_ERROR when nothing was counted under that name and key (Java `ViewBrokerStatsData`).
+   */
+  viewBrokerStatsData(request: RemotingCommand): RemotingCommand {
+    const header = ViewBrokerStatsDataRequestHeader.decode(request.extFields);
+    const item = this.broker.brokerStatsManager.getStatsItem(header.statsName, header.statsKey);
+    if (!item) return bare(ResponseCode.SYSTEM_ERROR, `The stats <${header.statsName}> <${header.statsKey}> not exist`);
+    const body = encodeBrokerStatsData({
+      statsMinute: item.statsInMinute(),
+      statsHour: item.statsInHour(),
+      statsDay: item.statsInDay(),
+    });
+    return bare(ResponseCode.SUCCESS, undefined, body);
   }
 
   deleteSubscriptionGroup(request: RemotingCommand): RemotingCommand {
