@@ -16,3 +16,4 @@ export { ExpressionMessageFilter, type Sql92Predicate } from './processor/messag
 export { errorResponse, successResponse, hostOf } from './processor/processor-util';
 export * from './host/shutdown-handlers';
 export * from './semantics';
+export * from './stats/broker-stats-manager';
