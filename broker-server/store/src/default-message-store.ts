@@ -21,6 +21,7 @@ import {
   MessageSysFlag,
   measureMessageRecord,
   parseDelayLevels,
+  PeriodicTask,
   SystemTopic,
 } from '@rocketnest/common';
 import type { MessageRecordSource } from '@rocketnest/common';
@@ -43,7 +44,6 @@ import type {
   QueryMessageResult,
 } from './store-types';
 import { offsetMessageId } from './util/java-hash';
-import { ServiceLoop } from './util/service-loop';
 
 // Bound once: SWC's CommonJS re-exports are getters, too slow to go through per message.
 const SYS = { ...MessageSysFlag };
@@ -147,7 +147,7 @@ export class DefaultMessageStore {
   private lastExitOK = true;
   private readonly queueKeys = new Map<string, string[]>();
   private lockedRoot: string | undefined;
-  private loops: ServiceLoop[] = [];
+  private loops: PeriodicTask[] = [];
   private startPromise: Promise<void> | undefined;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -394,21 +394,21 @@ export class DefaultMessageStore {
         throw new Error(`store at ${this.config.storePathRootDir} failed to load; see the log`);
       }
       if (this.state !== 'LOADED') throw new Error(`store cannot start from state ${this.state}`);
-      const onError = (name: string, err: unknown) => this.logger.error(`${name}: ${errText(err)}`);
+      const onError = (err: unknown, name: string) => this.logger.error(`${name}: ${errText(err)}`);
       this.loops = [
-        new ServiceLoop(
+        new PeriodicTask(
           'FlushCommitLogService',
           this.config.flushIntervalCommitLog,
           () => this.flushCommitLogTick(),
           onError,
         ),
-        new ServiceLoop(
+        new PeriodicTask(
           'FlushConsumeQueueService',
           this.config.flushIntervalConsumeQueue,
           () => this.flushLogicsTick(),
           onError,
         ),
-        new ServiceLoop(
+        new PeriodicTask(
           'CleanResourceService',
           this.config.cleanResourceInterval,
           () => this.cleanResourceTick(),

@@ -15,7 +15,7 @@ import {
   type MQConsumerInner,
   type SubscriptionDataJson,
 } from '../impl/mq-client-instance';
-import { PeriodicTask, sleep } from '../impl/periodic-task';
+import { PeriodicTask, sleep } from '@rocketnest/common';
 import { PullStatus, pullMessage } from '../impl/pull-api';
 import { ConsumeFromWhere, ConsumeType, ExpressionType, MessageModel, MessageSelector } from './consumer-enums';
 import { LocalFileOffsetStore, ReadOffsetType, RemoteBrokerOffsetStore, type OffsetStore } from './offset-store';

@@ -22,7 +22,7 @@ import {
   type MQConsumerInner,
   type SubscriptionDataJson,
 } from '../impl/mq-client-instance';
-import { PeriodicTask, sleep } from '../impl/periodic-task';
+import { PeriodicTask, sleep } from '@rocketnest/common';
 import { DefaultMQProducer } from '../producer/default-mq-producer';
 import {
   ConsumeConcurrentlyStatus,

@@ -18,7 +18,7 @@ import {
 import { AclRemotingClient, sessionCredentialsOf } from '../acl/acl-client-rpc-hook';
 import { decodeReplyMessage } from './message-codec';
 import { MQClientAPI, PermName, type TopicRouteData } from './mq-client-api';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask } from '@rocketnest/common';
 
 /** Logger the client writes to; defaults to silence except warnings/errors on stderr when `ROCKETMQ_CLIENT_DEBUG` is set. */
 export interface ClientLogger {

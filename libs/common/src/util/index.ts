@@ -3,3 +3,4 @@ export * from './startup-args';
 export * from './validators';
 export * from './delay-level';
 export * from './filter-api';
+export * from './periodic-task';

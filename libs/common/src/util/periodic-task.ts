@@ -1,11 +1,13 @@
 /**
- * A loop owned by whoever started it (Java `ServiceThread` / scheduled executor): runs `task` every `intervalMs` after
- * `initialDelayMs`, never overlapping itself, with `wakeup()` to run early and `stop()` that waits for a running round.
- * Errors go to `onError` and never stop the loop.
+ * A loop owned by whoever started it (Java `ServiceThread` / a scheduled executor): runs `task` every `intervalMs`
+ * after `initialDelayMs`, never overlapping itself, with `wakeup()` to run a round early and `stop()` that waits for a
+ * running round. Errors go to `onError` and never stop the loop. Timers are unref'd: a loop alone keeps no process alive.
+ * Used by the client's route/heartbeat/rebalance loops and the store's flush and clean-up services.
  */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private started = false;
   private stopped = false;
   private wakeupPending = false;
 
@@ -17,14 +19,17 @@ export class PeriodicTask {
     private readonly initialDelayMs = intervalMs,
   ) {}
 
+  /** Schedules the first round after `initialDelayMs`. A second call, or a call after `stop()`, does nothing. */
   start(): this {
+    if (this.started || this.stopped) return this;
+    this.started = true;
     this.schedule(this.initialDelayMs);
     return this;
   }
 
-  /** Runs the task as soon as the current round (if any) ends. */
+  /** Runs the task as soon as the current round (if any) ends; ignored before `start()` and after `stop()`. */
   wakeup(): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     if (this.running) {
       this.wakeupPending = true;
       return;
@@ -48,7 +53,7 @@ export class PeriodicTask {
 
   private runOnce(): void {
     this.timer = undefined;
-    if (this.stopped) return;
+    if (this.stopped || this.running) return;
     const round = (async () => {
       try {
         await this.task();
@@ -59,12 +64,9 @@ export class PeriodicTask {
     this.running = round;
     void round.then(() => {
       this.running = undefined;
-      if (this.wakeupPending) {
-        this.wakeupPending = false;
-        this.schedule(0);
-      } else {
-        this.schedule(this.intervalMs);
-      }
+      const again = this.wakeupPending;
+      this.wakeupPending = false;
+      this.schedule(again ? 0 : this.intervalMs);
     });
   }
 }
