@@ -78,6 +78,8 @@ describe('cli (mqadmin-style) against EmbeddedRocketMQ', () => {
       sent.push(await json('sendMessage', '-t', topic, '-p', `hello ${i}`, '-k', `key-${i}`, '-c', 'tagA'));
     }
     expect(sent.map((s) => s.sendStatus)).toEqual(['SEND_OK', 'SEND_OK', 'SEND_OK']);
+    // a send is acknowledged once it is in the commit log; the consume queues follow (as in Java)
+    await mq.broker.messageStore.waitDispatched();
 
     const status = await json<{ offsetTable: Array<{ queueId: number; maxOffset: number }> }>(
       'topicStatus',
