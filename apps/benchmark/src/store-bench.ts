@@ -109,7 +109,6 @@ export async function runStoreBench(args: string[]): Promise<void> {
   }, 100);
   try {
     const body = Buffer.alloc(o.size, 'x');
-    const props = { TAGS: 'TagA', WAIT: 'true' };
     // Stored record = body + ~91 bytes of header + topic + properties (+ UNIQ_KEY).
     const approxRecord = o.size + 91 + 13 + 60;
     const rawMBps = o.raw ? await rawWriteBandwidth(dir, approxRecord * o.count) : 0;
@@ -126,7 +125,7 @@ export async function runStoreBench(args: string[]): Promise<void> {
     let next = 0;
     let failed = 0;
     let bytes = 0;
-    const pid = process.pid & 0xffff;
+    const uniqPrefix = `7F000001${(process.pid & 0xffff).toString(16).padStart(4, '0')}`;
     const bornHost = { address: '127.0.0.1', port: 50000 };
     const storeHost = { address: '127.0.0.1', port: 10911 };
     const t0 = performance.now();
@@ -144,8 +143,9 @@ export async function runStoreBench(args: string[]): Promise<void> {
         m.bornHost = bornHost;
         m.storeHost = storeHost;
         m.properties = {
-          ...props,
-          UNIQ_KEY: `7F000001${pid.toString(16).padStart(4, '0')}${i.toString(16).padStart(20, '0')}`,
+          TAGS: 'TagA',
+          WAIT: 'true',
+          UNIQ_KEY: uniqPrefix + i.toString(16).padStart(20, '0'),
         };
         m.syncPropertiesString();
         const s = performance.now();

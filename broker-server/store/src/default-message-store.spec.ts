@@ -187,8 +187,8 @@ describe('DefaultMessageStore', () => {
       ]);
       const cq = store.findConsumeQueue('SCHEDULE_TOPIC_XXXX', 2)!;
       expect(await cq.getEntry(0)).toEqual({
-        offset: a.wroteOffset,
-        size: a.wroteBytes,
+        commitLogOffset: a.wroteOffset,
+        msgSize: a.wroteBytes,
         tagsCode: a.storeTimestamp + 10000,
       });
       // Levels above the table are clamped to the last level.

@@ -24,15 +24,14 @@ import {
   PeriodicTask,
   SystemTopic,
 } from '@rocketnest/common';
-import type { MessageRecordSource } from '@rocketnest/common';
-import { CommitLog } from './commitlog/commit-log';
+import type { HostAddress, MessageRecordLayout, MessageRecordSource } from '@rocketnest/common';
+import { CommitLog, PendingAppend } from './commitlog/commit-log';
 import { checkRecord, readInt64, readStoreTimestamp, STORE_TIMESTAMP_HEADER_BYTES } from './commitlog/record-check';
 import type { DispatchRequest, RecordCheckOptions } from './commitlog/record-check';
 import { IndexService } from './index/index-service';
 import { resolveMessageStoreConfig } from './message-store-config';
 import type { MessageStoreConfig } from './message-store-config';
 import { ConsumeQueue, CQ_STORE_UNIT_SIZE } from './queue/consume-queue';
-import type { ConsumeQueueEntry } from './queue/consume-queue';
 import { StoreCheckpoint } from './store-checkpoint';
 import type {
   GetMessageResult,
@@ -41,6 +40,7 @@ import type {
   MessageExtBatch,
   MessageFilter,
   PutMessageResult,
+  PutMessageStatus,
   QueryMessageResult,
 } from './store-types';
 import { offsetMessageId } from './util/java-hash';
@@ -64,6 +64,7 @@ const BLANK_CQ_SIZE = 0x7fffffff;
 /** Widest commit log range one pull reads at once to collect records of one queue. */
 const READ_AHEAD_SPAN_BYTES = 512 * 1024;
 const MAX_TOPIC_LENGTH = 127;
+const MAX_PROPERTIES_LENGTH = 32767;
 
 export interface StoreLogger {
   warn(msg: string): void;
@@ -474,8 +475,8 @@ export class DefaultMessageStore {
 
   // ------------------------------------------------------------------------------------------------ put
 
-  /** Java `checkStoreStatus` + `checkMessage`: a refusal, or undefined when the put may go ahead. */
-  private refusePut(topic: string, propertiesLength: number): PutMessageResult | undefined {
+  /** Java `checkStoreStatus`: a refusal, or undefined when puts may go ahead. */
+  private refuseState(): PutMessageResult | undefined {
     if (!this.isRunning()) return { status: 'SERVICE_NOT_AVAILABLE', remark: 'message store is not running' };
     if (this.config.brokerRole === 'SLAVE') {
       return { status: 'SERVICE_NOT_AVAILABLE', remark: 'message store is a slave; it does not accept writes' };
@@ -488,11 +489,19 @@ export class DefaultMessageStore {
         ).toFixed(1)}%)`,
       };
     }
-    if (Buffer.byteLength(topic) > MAX_TOPIC_LENGTH) {
+    return undefined;
+  }
+
+  /** Java `checkMessage` and the page cache check, given the record's topic bytes and total size (0 = not known). */
+  private refuseRecord(topicLength: number, recordSize: number): PutMessageResult | undefined {
+    if (topicLength > MAX_TOPIC_LENGTH) {
       return { status: 'MESSAGE_ILLEGAL', remark: `topic longer than ${MAX_TOPIC_LENGTH} bytes` };
     }
-    if (propertiesLength > 32767) {
-      return { status: 'PROPERTIES_SIZE_EXCEEDED', remark: `properties are ${propertiesLength} bytes (max 32767)` };
+    if (recordSize > this.config.maxMessageSize) {
+      return {
+        status: 'MESSAGE_ILLEGAL',
+        remark: `message record is ${recordSize} bytes; maxMessageSize is ${this.config.maxMessageSize}`,
+      };
     }
     if (this.commitLog.isBusy(Date.now())) {
       return { status: 'OS_PAGE_CACHE_BUSY', remark: 'too many writes are queued; retry later' };
@@ -505,7 +514,16 @@ export class DefaultMessageStore {
    * Delayed messages (DELAY > 0, not a prepared/rollback transaction) go to SCHEDULE_TOPIC_XXXX queue level−1 with
    * REAL_TOPIC/REAL_QID saved, as the 4.9 store does.
    */
-  async putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
+  putMessage(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
+    // Not an async function: one promise per put (settled by the commit log), and errors still arrive as rejections.
+    try {
+      return this.acceptPut(msg);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  private acceptPut(msg: MessageExtBrokerInner): Promise<PutMessageResult> {
     const t0 = performance.now();
     let propertiesString: string;
     if (msg.propertiesString) {
@@ -516,9 +534,10 @@ export class DefaultMessageStore {
     } else {
       propertiesString = encodeProperties(msg.properties);
     }
+    const props = msg.properties;
     const tranType = msg.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE;
     if (tranType === SYS.TRANSACTION_NOT_TYPE || tranType === SYS.TRANSACTION_COMMIT_TYPE) {
-      const levelText = msg.getProperty(PROP.DELAY);
+      const levelText = props[PROP.DELAY];
       const level = levelText === undefined ? 0 : parseInt(levelText, 10);
       if (level > 0 && msg.topic !== SCHEDULE_TOPIC) {
         const clamped = Math.min(level, this.maxDelayLevel);
@@ -531,55 +550,42 @@ export class DefaultMessageStore {
       }
     }
     msg.propertiesString = propertiesString;
-    const refusal = this.refusePut(msg.topic, Buffer.byteLength(propertiesString));
-    if (refusal) return this.countPut(refusal, t0);
+    const refusal = this.refuseState();
+    if (refusal) return Promise.resolve(this.countPut(refusal, t0));
+    let layout: MessageRecordLayout;
+    try {
+      layout = measureRecord(msg);
+    } catch (err) {
+      const propertiesLength = Buffer.byteLength(propertiesString);
+      return Promise.resolve(
+        this.countPut(
+          propertiesLength > MAX_PROPERTIES_LENGTH
+            ? { status: 'PROPERTIES_SIZE_EXCEEDED', remark: `properties are ${propertiesLength} bytes (max 32767)` }
+            : { status: 'MESSAGE_ILLEGAL', remark: errText(err) },
+          t0,
+        ),
+      );
+    }
+    const refusal2 = this.refuseRecord(layout.topicLength, layout.totalSize);
+    if (refusal2) return Promise.resolve(this.countPut(refusal2, t0));
     const storeHost = this.config.brokerHost ?? msg.storeHost;
     msg.storeHost = storeHost;
-    msg.storeTimestamp = Date.now();
+    const storeTimestamp = Date.now();
+    msg.storeTimestamp = storeTimestamp;
     msg.bodyCRC = crc32Body(msg.body);
     const queueKey = this.queueKeyOf(msg.topic, msg.queueId);
     const transactional = tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
     const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
     msg.queueOffset = queueOffset;
-    let layout;
-    try {
-      layout = measureRecord(msg);
-    } catch (err) {
-      return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: errText(err) }, t0);
-    }
-    if (layout.totalSize > this.config.maxMessageSize) {
-      return this.countPut(
-        {
-          status: 'MESSAGE_ILLEGAL',
-          remark: `message record is ${layout.totalSize} bytes; maxMessageSize is ${this.config.maxMessageSize}`,
-        },
-        t0,
-      );
-    }
-    const storeTimestamp = msg.storeTimestamp;
-    const size = layout.totalSize;
-    const result = await this.commitLog.append({
-      size,
-      encode: (phy, target, pos) => {
-        msg.commitLogOffset = phy;
-        encodeRecord(msg, target, pos, layout);
-      },
-      describe: (phy) => ({
-        wroteOffset: phy,
-        wroteBytes: size,
-        msgId: offsetMessageId(storeHost, phy),
-        storeTimestamp,
-        logicsOffset: queueOffset,
-        msgNum: 1,
-      }),
-      queueKey,
-      queueOffset,
-      queueOffsetsUsed: transactional ? 0 : 1,
-      storeTimestamp,
-      needFlush: msg.waitStoreMsgOK,
-      dispatch: (phy) => this.dispatchRequestOf(msg, phy, size),
-    });
-    return this.countPut(this.afterPut(result), t0, size);
+    let tagsCode = 0;
+    const tags = props[PROP.TAGS];
+    if (tags !== undefined && tags.length > 0) tagsCode = tagsHash(tags);
+    if (msg.topic === SCHEDULE_TOPIC) tagsCode = this.deliverTimeCode(props[PROP.DELAY], storeTimestamp, tagsCode);
+    const put = new MessagePut(this, msg, layout, queueKey, transactional ? 0 : 1, t0, tagsCode, storeHost);
+    const promise = new Promise<PutMessageResult>(captureResolve);
+    put.resolve = capturedResolve;
+    this.commitLog.append(put);
+    return promise;
   }
 
   /**
@@ -589,7 +595,7 @@ export class DefaultMessageStore {
   async putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
     const t0 = performance.now();
     const batchProps = batch.propertiesString ?? '';
-    const refusal = this.refusePut(batch.topic, 0);
+    const refusal = this.refuseState() ?? this.refuseRecord(Buffer.byteLength(batch.topic), 0);
     if (refusal) return this.countPut(refusal, t0);
     if ((batch.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE) !== SYS.TRANSACTION_NOT_TYPE) {
       return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: 'a batch cannot be a transaction message' }, t0);
@@ -649,33 +655,21 @@ export class DefaultMessageStore {
       records.push({ src, layout });
       total += layout.totalSize;
     }
-    const ids: string[] = [];
-    const result = await this.commitLog.append({
-      size: total,
-      encode: (phy, target, at) => {
-        let pos = 0;
-        for (const r of records) {
-          r.src.commitLogOffset = phy + pos;
-          encodeRecord(r.src, target, at + pos, r.layout);
-          ids.push(offsetMessageId(storeHost, phy + pos));
-          pos += r.layout.totalSize;
-        }
-      },
-      describe: (phy) => ({
-        wroteOffset: phy,
-        wroteBytes: total,
-        msgId: ids.join(','),
-        storeTimestamp,
-        logicsOffset: baseQueueOffset,
-        msgNum: records.length,
-      }),
+    const put = new BatchPut(
+      this,
+      records,
+      total,
       queueKey,
-      queueOffset: baseQueueOffset,
-      queueOffsetsUsed: records.length,
+      baseQueueOffset,
       storeTimestamp,
-      needFlush: batch.waitStoreMsgOK !== false,
-    });
-    return this.countPut(this.afterPut(result), t0, total);
+      batch.waitStoreMsgOK !== false,
+      t0,
+      storeHost,
+    );
+    const promise = new Promise<PutMessageResult>(captureResolve);
+    put.resolve = capturedResolve;
+    this.commitLog.append(put);
+    return promise;
   }
 
   /** `topic-queueId`, the commit log's queue offset key; the strings are kept (and pre-hashed) per topic and queue. */
@@ -689,34 +683,17 @@ export class DefaultMessageStore {
     return `${topic}-${queueId}`;
   }
 
-  /** What `checkRecord` would parse back from the record of `msg` (built at put time, see CommitLog.append). */
-  private dispatchRequestOf(msg: MessageExtBrokerInner, phy: number, size: number): DispatchRequest {
-    const props = msg.properties;
-    let tagsCode = 0;
-    const tags = props[PROP.TAGS];
-    if (tags !== undefined && tags.length > 0) tagsCode = tagsHash(tags);
-    if (msg.topic === SCHEDULE_TOPIC) {
-      const level = props[PROP.DELAY];
-      if (level !== undefined) {
-        let delayLevel = parseInt(level, 10);
-        if (delayLevel > this.maxDelayLevel) delayLevel = this.maxDelayLevel;
-        if (delayLevel > 0) tagsCode = msg.storeTimestamp + (this.delayLevelTable.get(delayLevel) ?? 1000);
-      }
-    }
-    return {
-      topic: msg.topic,
-      queueId: msg.queueId,
-      commitLogOffset: phy,
-      msgSize: size,
-      tagsCode,
-      storeTimestamp: msg.storeTimestamp,
-      consumeQueueOffset: msg.queueOffset,
-      keys: props[PROP.KEYS],
-      uniqKey: props[PROP.UNIQ_KEY],
-      sysFlag: msg.sysFlag,
-      preparedTransactionOffset: msg.preparedTransactionOffset,
-      properties: props,
-    };
+  /** Consume queue tags code of a SCHEDULE_TOPIC_XXXX record: its delivery time (as `checkRecord` computes it). */
+  private deliverTimeCode(levelText: string | undefined, storeTimestamp: number, tagsCode: number): number {
+    if (levelText === undefined) return tagsCode;
+    let delayLevel = parseInt(levelText, 10);
+    if (delayLevel > this.maxDelayLevel) delayLevel = this.maxDelayLevel;
+    return delayLevel > 0 ? storeTimestamp + (this.delayLevelTable.get(delayLevel) ?? 1000) : tagsCode;
+  }
+
+  /** @internal Settles the statistics of a put that reached the commit log (called by the put classes). */
+  finishPut(result: PutMessageResult, t0: number, size: number): PutMessageResult {
+    return this.countPut(this.afterPut(result), t0, size);
   }
 
   private afterPut(result: PutMessageResult): PutMessageResult {
@@ -870,13 +847,7 @@ export class DefaultMessageStore {
     let runStart = 0;
     for (let i = 1; i <= list.length; i++) {
       if (i === list.length || list[i]!.consumeQueueOffset !== list[i - 1]!.consumeQueueOffset + 1) {
-        const run = list.slice(runStart, i);
-        const entries: ConsumeQueueEntry[] = run.map((r) => ({
-          offset: r.commitLogOffset,
-          size: r.msgSize,
-          tagsCode: r.tagsCode,
-        }));
-        await cq.putEntries(run[0]!.consumeQueueOffset, entries);
+        await cq.putEntries(list[runStart]!.consumeQueueOffset, list, runStart, i);
         runStart = i;
       }
     }
@@ -1260,13 +1231,13 @@ export class DefaultMessageStore {
   /** Commit log offset of a queue entry; 0 when there is none. */
   async getCommitLogOffsetInQueue(topic: string, queueId: number, consumeQueueOffset: number): Promise<number> {
     const e = await this.findConsumeQueue(topic, queueId)?.getEntry(consumeQueueOffset);
-    return e ? e.offset : 0;
+    return e ? e.commitLogOffset : 0;
   }
 
   private async storeTimeOfEntry(cq: ConsumeQueue, index: number): Promise<number> {
     const e = await cq.getEntry(index);
-    if (!e || e.size <= 0 || e.size === BLANK_CQ_SIZE) return -1;
-    const head = await this.commitLog.getData(e.offset, Math.min(e.size, STORE_TIMESTAMP_HEADER_BYTES));
+    if (!e || e.msgSize <= 0 || e.msgSize === BLANK_CQ_SIZE) return -1;
+    const head = await this.commitLog.getData(e.commitLogOffset, Math.min(e.msgSize, STORE_TIMESTAMP_HEADER_BYTES));
     if (!head || head.length < 56) return -1;
     return readStoreTimestamp(head);
   }
@@ -1460,6 +1431,144 @@ function parseBatchBody(body: Buffer): { body: Buffer; flag: number; properties:
     p = end;
   }
   return out;
+}
+
+// ------------------------------------------------------------------------------------------------ puts in flight
+
+const noResolve = (): void => undefined;
+let capturedResolve: (r: PutMessageResult) => void = noResolve;
+/** A promise executor that closes over nothing: `new Promise(captureResolve)` leaves its resolve in `capturedResolve`. */
+function captureResolve(resolve: (r: PutMessageResult) => void): void {
+  capturedResolve = resolve;
+}
+
+function appendResultOf(put: PendingAppend, msgId: string, msgNum: number): PutMessageResult['appendResult'] {
+  return {
+    wroteOffset: put.commitLogOffset,
+    wroteBytes: put.size,
+    msgId,
+    storeTimestamp: put.storeTimestamp,
+    logicsOffset: put.queueOffset,
+    msgNum,
+  };
+}
+
+/**
+ * A `putMessage` in flight: encodes its record when the commit log places it, is then the record's dispatch request
+ * (what `checkRecord` would parse back), and resolves the put's promise when settled.
+ */
+class MessagePut extends PendingAppend implements DispatchRequest {
+  // One put per message: fields are declared (not defined as undefined first) and set once in the constructor.
+  declare resolve: (r: PutMessageResult) => void;
+  declare readonly topic: string;
+  declare readonly queueId: number;
+  declare readonly msgSize: number;
+  declare readonly consumeQueueOffset: number;
+  declare readonly keys: string | undefined;
+  declare readonly uniqKey: string | undefined;
+  declare readonly sysFlag: number;
+  declare readonly preparedTransactionOffset: number;
+  declare readonly properties: Record<string, string>;
+  declare readonly tagsCode: number;
+  declare private readonly store: DefaultMessageStore;
+  declare private readonly t0: number;
+  declare private readonly storeHost: HostAddress;
+  /** Held only until the record is encoded. */
+  declare private msg: MessageExtBrokerInner | undefined;
+  declare private layout: MessageRecordLayout | undefined;
+
+  constructor(
+    store: DefaultMessageStore,
+    msg: MessageExtBrokerInner,
+    layout: MessageRecordLayout,
+    queueKey: string,
+    queueOffsetsUsed: number,
+    t0: number,
+    tagsCode: number,
+    storeHost: HostAddress,
+  ) {
+    super(layout.totalSize, queueKey, msg.queueOffset, queueOffsetsUsed, msg.storeTimestamp, msg.waitStoreMsgOK);
+    this.resolve = noResolve;
+    this.store = store;
+    this.t0 = t0;
+    this.tagsCode = tagsCode;
+    this.storeHost = storeHost;
+    const props = msg.properties;
+    this.topic = msg.topic;
+    this.queueId = msg.queueId;
+    this.msgSize = layout.totalSize;
+    this.consumeQueueOffset = msg.queueOffset;
+    this.keys = props[PROP.KEYS];
+    this.uniqKey = props[PROP.UNIQ_KEY];
+    this.sysFlag = msg.sysFlag;
+    this.preparedTransactionOffset = msg.preparedTransactionOffset;
+    this.properties = props;
+    this.msg = msg;
+    this.layout = layout;
+  }
+
+  encode(target: Buffer, pos: number): void {
+    const msg = this.msg!;
+    msg.commitLogOffset = this.commitLogOffset;
+    encodeRecord(msg, target, pos, this.layout);
+    this.msg = undefined;
+    this.layout = undefined;
+  }
+
+  dispatchRequest(): DispatchRequest {
+    return this;
+  }
+
+  settle(status: PutMessageStatus, remark?: string): void {
+    const result: PutMessageResult =
+      status === 'PUT_OK' || status === 'FLUSH_DISK_TIMEOUT'
+        ? { status, appendResult: appendResultOf(this, offsetMessageId(this.storeHost, this.commitLogOffset), 1) }
+        : { status, remark };
+    this.resolve(this.store.finishPut(result, this.t0, this.size));
+  }
+}
+
+/** A `putMessages` batch in flight: its records go in one write; the dispatcher parses them back. */
+class BatchPut extends PendingAppend {
+  resolve: (r: PutMessageResult) => void = noResolve;
+  private readonly ids: string[] = [];
+
+  constructor(
+    private readonly store: DefaultMessageStore,
+    private readonly records: { src: MessageRecordSource; layout: MessageRecordLayout }[],
+    size: number,
+    queueKey: string,
+    queueOffset: number,
+    storeTimestamp: number,
+    needFlush: boolean,
+    private readonly t0: number,
+    private readonly storeHost: HostAddress,
+  ) {
+    super(size, queueKey, queueOffset, records.length, storeTimestamp, needFlush);
+  }
+
+  encode(target: Buffer, at: number): void {
+    let pos = 0;
+    for (const r of this.records) {
+      const phy = this.commitLogOffset + pos;
+      r.src.commitLogOffset = phy;
+      encodeRecord(r.src, target, at + pos, r.layout);
+      this.ids.push(offsetMessageId(this.storeHost, phy));
+      pos += r.layout.totalSize;
+    }
+  }
+
+  dispatchRequest(): undefined {
+    return undefined;
+  }
+
+  settle(status: PutMessageStatus, remark?: string): void {
+    const result: PutMessageResult =
+      status === 'PUT_OK' || status === 'FLUSH_DISK_TIMEOUT'
+        ? { status, appendResult: appendResultOf(this, this.ids.join(','), this.records.length) }
+        : { status, remark };
+    this.resolve(this.store.finishPut(result, this.t0, this.size));
+  }
 }
 
 function isEmptyObject(o: Record<string, string>): boolean {

@@ -148,7 +148,7 @@ describe('reading a store written by Apache RocketMQ 4.9.4', () => {
         const queue = store.findConsumeQueue(topic, Number(qid))!;
         expect(queue.getMaxOffsetInQueue()).toBe(entries.length);
         for (const [qo, off, size, tags] of entries) {
-          expect(await queue.getEntry(qo!)).toEqual({ offset: off, size, tagsCode: tags });
+          expect(await queue.getEntry(qo!)).toEqual({ commitLogOffset: off, msgSize: size, tagsCode: tags });
         }
       }
     });

@@ -17,7 +17,7 @@ import { MessageMagicCode } from '@rocketnest/common';
 import type { MessageStoreConfig } from '../message-store-config';
 import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 import type { MappedFile } from '../mapped-file/mapped-file';
-import type { AppendMessageResult, PutMessageResult, PutMessageStatus } from '../store-types';
+import type { PutMessageStatus } from '../store-types';
 import type { DispatchRequest } from './record-check';
 
 /** A slice of recently written commit log, with the dispatch info of its records when known. */
@@ -29,10 +29,25 @@ export interface RecentChunk {
 
 const END_FILE_MIN_BLANK_LENGTH = 8;
 /**
- * Size of the buffers records are encoded into. A slab is filled front to back across writes and never rewritten, so
- * the recent-write cache can keep views into it; a record larger than a slab gets a slab of its own.
+ * Size of the buffers records are encoded into. A slab is filled front to back across writes; the recent-write cache
+ * keeps views into it, and once no write and no cached view needs it, it goes back to a small pool (Java's transient
+ * store pool, for the same reason: fresh memory costs a page fault per 4 KiB on first touch, and a new external buffer
+ * brings the next full GC closer). A record larger than a slab gets a slab of its own, never pooled.
  */
 const WRITE_SLAB_BYTES = 4 * 1024 * 1024;
+const SLAB_POOL_SIZE = 4;
+
+/** A write slab and what still needs it: queued or in-flight write groups and recent-write cache entries. */
+interface Slab {
+  buf: Buffer;
+  refs: number;
+  /** No longer the slab new records go into. */
+  retired: boolean;
+}
+
+interface RecentEntry extends RecentChunk {
+  slab: Slab | undefined;
+}
 // Bound once: SWC's CommonJS re-exports are getters, too slow to call per record.
 const BLANK_MAGIC = MessageMagicCode.BLANK;
 
@@ -40,6 +55,7 @@ interface WriteGroup {
   startOffset: number;
   /** The slab holding the group's bytes at `[bufStart, bufStart + bytes)`. */
   buf: Buffer;
+  slab: Slab;
   bufStart: number;
   /** Dispatch info of every record in the group, built at put time; undefined when some record lacks it. */
   requests: DispatchRequest[] | undefined;
@@ -50,32 +66,41 @@ interface WriteGroup {
   maxStoreTimestamp: number;
 }
 
-interface PutWaiter {
-  endOffset: number;
-  result: PutMessageResult;
-  resolve: (r: PutMessageResult) => void;
-  needFlush: boolean;
-  queueKey: string | undefined;
-  queueOffset: number;
-  enqueuedAt: number;
-  deadline: number;
-}
+/**
+ * One accepted put as the commit log sees it, from acceptance to settlement: the record(s) to encode, the queue offsets
+ * taken, and how to settle. The store's put classes extend it, so a put is one object (no closures, no separate waiter
+ * and, for a single message, its own dispatch info).
+ */
+export abstract class PendingAppend {
+  /** Commit log offset of the (first) record; set by `CommitLog.append` before `encode`. */
+  commitLogOffset = 0;
+  /** End of the records in the commit log; set by `CommitLog.append`. */
+  endOffset = 0;
+  enqueuedAt = 0;
+  /** SYNC_FLUSH: when the put times out waiting for a flush. */
+  deadline = 0;
 
-export interface RecordAppend {
-  /** Total bytes of the records. */
-  size: number;
-  /** Encodes exactly `size` bytes of records into `target` at `pos`, given their first physical offset. */
-  encode: (phyOffset: number, target: Buffer, pos: number) => void;
-  /** Builds the append result once the offset is known. */
-  describe: (phyOffset: number) => AppendMessageResult;
-  queueKey: string | undefined;
-  queueOffset: number;
-  /** Number of queue offsets consumed (0 for prepared/rollback transaction records). */
-  queueOffsetsUsed: number;
-  storeTimestamp: number;
-  needFlush: boolean;
-  /** What the dispatcher needs, given the physical offset (saves re-parsing the record just written). */
-  dispatch?: (phyOffset: number) => DispatchRequest;
+  constructor(
+    /** Total bytes of the records. */
+    readonly size: number,
+    readonly queueKey: string | undefined,
+    /** Queue offset of the (first) record. */
+    readonly queueOffset: number,
+    /** Number of queue offsets taken (0 for prepared/rollback transaction records). */
+    readonly queueOffsetsUsed: number,
+    readonly storeTimestamp: number,
+    /** Under SYNC_FLUSH, settle only after an fdatasync covers it (the message's WAIT property). */
+    readonly needFlush: boolean,
+  ) {}
+
+  /** Encodes exactly `size` bytes of records into `target` at `pos` (`commitLogOffset` is set). */
+  abstract encode(target: Buffer, pos: number): void;
+
+  /** What the dispatcher needs, when known without parsing the records back; undefined when they must be parsed. */
+  abstract dispatchRequest(): DispatchRequest | undefined;
+
+  /** Called once: PUT_OK when written (or flushed), else why not. */
+  abstract settle(status: PutMessageStatus, remark?: string): void;
 }
 
 export interface CommitLogStats {
@@ -101,14 +126,15 @@ export class CommitLog {
 
   private groups: WriteGroup[] = [];
   /** Slab the next records are encoded into, from `slabUsed` on. */
-  private slab: Buffer | undefined;
+  private slab: Slab | undefined;
   private slabUsed = 0;
-  private waiters: PutWaiter[] = [];
+  private readonly slabPool: Slab[] = [];
+  private waiters: PendingAppend[] = [];
   private pendingBytes = 0;
   private writing = false;
-  private flushQueue: PutWaiter[] = [];
+  private flushQueue: PendingAppend[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private recent: RecentChunk[] = [];
+  private recent: RecentEntry[] = [];
   private flushesInFlight = 0;
   /** Highest offset an in-flight or finished group-commit sync covers. */
   private flushRequestedTo = 0;
@@ -154,21 +180,19 @@ export class CommitLog {
   }
 
   /**
-   * Fixes the offsets of `append`, queues its bytes and returns the promise of its result. Returns a result right away
-   * when the record can never fit in a segment.
+   * Fixes the offsets of `put`, encodes it into the write queue and returns; `put.settle` is called once it is written
+   * (or flushed, or failed). Settles at once with MESSAGE_ILLEGAL when the record can never fit in a segment.
    */
-  append(append: RecordAppend): Promise<PutMessageResult> {
+  append(put: PendingAppend): void {
     const segSize = this.segmentSize;
-    if (append.size + END_FILE_MIN_BLANK_LENGTH > segSize) {
-      return Promise.resolve({
-        status: 'MESSAGE_ILLEGAL',
-        remark: `record of ${append.size} bytes cannot fit in a ${segSize}-byte commit log segment`,
-      });
+    const size = put.size;
+    if (size + END_FILE_MIN_BLANK_LENGTH > segSize) {
+      put.settle('MESSAGE_ILLEGAL', `record of ${size} bytes cannot fit in a ${segSize}-byte commit log segment`);
+      return;
     }
     let offset = this.appendOffset;
-    const posInSeg = offset % segSize;
-    const maxBlank = segSize - posInSeg;
-    if (append.size + END_FILE_MIN_BLANK_LENGTH > maxBlank) {
+    const maxBlank = segSize - (offset % segSize);
+    if (size + END_FILE_MIN_BLANK_LENGTH > maxBlank) {
       const g = this.openGroup(offset, END_FILE_MIN_BLANK_LENGTH);
       const at = g.bufStart + g.bytes;
       g.buf.writeInt32BE(maxBlank, at);
@@ -181,38 +205,27 @@ export class CommitLog {
       offset += maxBlank;
       this.appendOffset = offset;
     }
-    const size = append.size;
     const g = this.openGroup(offset, size);
     const at = g.bufStart + g.bytes;
-    append.encode(offset, g.buf, at);
+    put.commitLogOffset = offset;
+    put.encode(g.buf, at);
     this.slabUsed = at + size;
     if (g.requests) {
-      if (append.dispatch) g.requests.push(append.dispatch(offset));
+      const req = put.dispatchRequest();
+      if (req) g.requests.push(req);
       else g.requests = undefined;
     }
     g.bytes += size;
-    if (append.storeTimestamp > g.maxStoreTimestamp) g.maxStoreTimestamp = append.storeTimestamp;
+    if (put.storeTimestamp > g.maxStoreTimestamp) g.maxStoreTimestamp = put.storeTimestamp;
     this.pendingBytes += size;
     this.appendOffset = offset + size;
-    if (append.queueKey !== undefined && append.queueOffsetsUsed > 0) {
-      this.topicQueueTable.set(append.queueKey, append.queueOffset + append.queueOffsetsUsed);
+    if (put.queueKey !== undefined && put.queueOffsetsUsed > 0) {
+      this.topicQueueTable.set(put.queueKey, put.queueOffset + put.queueOffsetsUsed);
     }
-    const result: PutMessageResult = { status: 'PUT_OK', appendResult: append.describe(offset) };
-    const now = Date.now();
-    const promise = new Promise<PutMessageResult>((resolve) => {
-      this.waiters.push({
-        endOffset: this.appendOffset,
-        result,
-        resolve,
-        needFlush: append.needFlush && this.config.flushDiskType === 'SYNC_FLUSH',
-        queueKey: append.queueOffsetsUsed > 0 ? append.queueKey : undefined,
-        queueOffset: append.queueOffset,
-        enqueuedAt: now,
-        deadline: 0,
-      });
-    });
+    put.endOffset = offset + size;
+    put.enqueuedAt = Date.now();
+    this.waiters.push(put);
     if (!this.writing) void this.writeLoop();
-    return promise;
   }
 
   /**
@@ -226,20 +239,23 @@ export class CommitLog {
       last &&
       !last.sealed &&
       last.startOffset + last.bytes === offset &&
-      last.buf === slab &&
+      last.slab === slab &&
       last.bufStart + last.bytes === this.slabUsed &&
-      this.slabUsed + size <= slab.length
+      this.slabUsed + size <= slab.buf.length
     ) {
       return last;
     }
-    if (!slab || this.slabUsed + size > slab.length) {
-      slab = Buffer.allocUnsafeSlow(Math.max(WRITE_SLAB_BYTES, size));
+    if (!slab || this.slabUsed + size > slab.buf.length) {
+      if (slab) this.retireSlab(slab);
+      slab = this.takeSlab(Math.max(WRITE_SLAB_BYTES, size));
       this.slab = slab;
       this.slabUsed = 0;
     }
+    slab.refs++;
     const g: WriteGroup = {
       startOffset: offset,
-      buf: slab,
+      buf: slab.buf,
+      slab,
       bufStart: this.slabUsed,
       requests: [],
       bytes: 0,
@@ -261,7 +277,10 @@ export class CommitLog {
         const groups = this.groups;
         this.groups = [];
         for (const g of groups) {
-          if (g.bytes === 0) continue;
+          if (g.bytes === 0) {
+            this.releaseSlab(g.slab);
+            continue;
+          }
           const segSize = this.segmentSize;
           const segStart = g.startOffset - (g.startOffset % segSize);
           let mf: MappedFile;
@@ -282,7 +301,12 @@ export class CommitLog {
           this.stats.writtenBytes += g.bytes;
           mf.wrotePosition = g.sealed ? segSize : pos + g.bytes;
           this.pendingBytes -= g.bytes;
-          this.addRecent(g.startOffset, g.buf.subarray(g.bufStart, g.bufStart + g.bytes - g.blankBytes), g.requests);
+          this.addRecent(
+            g.startOffset,
+            g.buf.subarray(g.bufStart, g.bufStart + g.bytes - g.blankBytes),
+            g.requests,
+            g.slab,
+          );
           this.writtenOffset = g.sealed ? segStart + segSize : g.startOffset + g.bytes;
           if (g.maxStoreTimestamp > this.writtenStoreTimestamp) this.writtenStoreTimestamp = g.maxStoreTimestamp;
           this.completeWritten();
@@ -304,13 +328,14 @@ export class CommitLog {
     let i = 0;
     const written = this.writtenOffset;
     const waiters = this.waiters;
+    const syncFlush = this.config.flushDiskType === 'SYNC_FLUSH';
     while (i < waiters.length && waiters[i]!.endOffset <= written) {
       const w = waiters[i]!;
-      if (w.needFlush) {
+      if (w.needFlush && syncFlush) {
         w.deadline = Date.now() + this.config.syncFlushTimeout;
         this.flushQueue.push(w);
       } else {
-        w.resolve(w.result);
+        w.settle('PUT_OK');
       }
       i++;
     }
@@ -334,7 +359,7 @@ export class CommitLog {
     this.pendingBytes = 0;
     const rewind = new Map<string, number>();
     for (const w of failed) {
-      if (w.queueKey !== undefined) {
+      if (w.queueKey !== undefined && w.queueOffsetsUsed > 0) {
         const prev = rewind.get(w.queueKey);
         if (prev === undefined || w.queueOffset < prev) rewind.set(w.queueKey, w.queueOffset);
       }
@@ -342,7 +367,7 @@ export class CommitLog {
     for (const [k, v] of rewind) this.topicQueueTable.set(k, v);
     this.appendOffset = this.writtenOffset;
     const remark = `commit log write failed: ${err instanceof Error ? err.message : String(err)}`;
-    for (const w of failed) w.resolve({ status, remark });
+    for (const w of failed) w.settle(status, remark);
     const mf = this.mfq.findMappedFileByOffset(this.writtenOffset);
     if (mf) {
       await mf.truncateFrom(this.writtenOffset - mf.fileFromOffset).catch(() => undefined);
@@ -389,8 +414,7 @@ export class CommitLog {
     }
     let i = 0;
     while (i < this.flushQueue.length && this.flushQueue[i]!.endOffset <= this.flushedOffset) {
-      const w = this.flushQueue[i]!;
-      w.resolve(w.result);
+      this.flushQueue[i]!.settle('PUT_OK');
       i++;
     }
     if (i > 0) this.flushQueue.splice(0, i);
@@ -417,8 +441,7 @@ export class CommitLog {
       const now = Date.now();
       let i = 0;
       while (i < this.flushQueue.length && this.flushQueue[i]!.deadline <= now) {
-        const w = this.flushQueue[i]!;
-        w.resolve({ status: 'FLUSH_DISK_TIMEOUT', appendResult: w.result.appendResult });
+        this.flushQueue[i]!.settle('FLUSH_DISK_TIMEOUT');
         i++;
       }
       if (i > 0) this.flushQueue.splice(0, i);
@@ -447,17 +470,45 @@ export class CommitLog {
     await this.flushTo(this.writtenOffset);
   }
 
-  private addRecent(offset: number, buf: Buffer, requests: DispatchRequest[] | undefined): void {
-    if (buf.length === 0 || this.config.recentWriteCacheBytes <= 0) return;
-    this.recent.push({ offset, buf, requests });
+  private addRecent(offset: number, buf: Buffer, requests: DispatchRequest[] | undefined, slab: Slab): void {
+    if (buf.length === 0 || this.config.recentWriteCacheBytes <= 0) {
+      this.releaseSlab(slab);
+      return;
+    }
+    this.recent.push({ offset, buf, requests, slab });
     this.recentBytes += buf.length;
     while (this.recentBytes > this.config.recentWriteCacheBytes && this.recent.length > 1) {
       const old = this.recent.shift()!;
       this.recentBytes -= old.buf.length;
+      if (old.slab) this.releaseSlab(old.slab);
     }
   }
 
-  private findRecent(offset: number): RecentChunk | undefined {
+  private takeSlab(size: number): Slab {
+    if (size === WRITE_SLAB_BYTES) {
+      const pooled = this.slabPool.pop();
+      if (pooled) {
+        pooled.retired = false;
+        return pooled;
+      }
+    }
+    return { buf: Buffer.allocUnsafeSlow(size), refs: 0, retired: false };
+  }
+
+  private retireSlab(slab: Slab): void {
+    slab.retired = true;
+    if (slab.refs === 0) this.poolSlab(slab);
+  }
+
+  private releaseSlab(slab: Slab): void {
+    if (--slab.refs === 0 && slab.retired) this.poolSlab(slab);
+  }
+
+  private poolSlab(slab: Slab): void {
+    if (slab.buf.length === WRITE_SLAB_BYTES && this.slabPool.length < SLAB_POOL_SIZE) this.slabPool.push(slab);
+  }
+
+  private findRecent(offset: number): RecentEntry | undefined {
     const r = this.recent;
     if (r.length === 0 || offset < r[0]!.offset) return undefined;
     // Entries are in offset order: binary search for the last one starting at or before `offset`.
@@ -480,7 +531,8 @@ export class CommitLog {
     if (size <= 0 || offset < this.getMinOffset() || offset + size > this.writtenOffset) return undefined;
     const hit = this.findRecent(offset);
     if (hit && offset + size <= hit.offset + hit.buf.length) {
-      return hit.buf.subarray(offset - hit.offset, offset - hit.offset + size);
+      // A copy: the slab under the cache is reused once the entry leaves it, and the caller may keep the bytes.
+      return Buffer.from(hit.buf.subarray(offset - hit.offset, offset - hit.offset + size));
     }
     const mf = this.mfq.findMappedFileByOffset(offset);
     if (!mf || mf.isDestroyed) return undefined;
@@ -505,11 +557,16 @@ export class CommitLog {
     if (hit) {
       const end = Math.min(hit.offset + hit.buf.length, limit, offset + maxLen);
       const whole = offset === hit.offset && end === hit.offset + hit.buf.length;
-      return {
-        offset,
-        buf: hit.buf.subarray(offset - hit.offset, end - hit.offset),
-        requests: whole ? hit.requests : undefined,
-      };
+      const view = hit.buf.subarray(offset - hit.offset, end - hit.offset);
+      if (whole && hit.requests) {
+        // The dispatcher reads each chunk once: let its requests (and the properties they hold) go now. The bytes are
+        // not parsed on this path, so the view may be handed out.
+        const requests = hit.requests;
+        hit.requests = undefined;
+        return { offset, buf: view, requests };
+      }
+      // Parsed after an await: a copy, since the slab may be reused meanwhile.
+      return { offset, buf: Buffer.from(view), requests: undefined };
     }
     const mf = this.mfq.findMappedFileByOffset(offset);
     if (!mf) return undefined;
@@ -540,7 +597,7 @@ export class CommitLog {
   abortFlushWaiters(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    for (const w of this.flushQueue) w.resolve({ status: 'FLUSH_DISK_TIMEOUT', appendResult: w.result.appendResult });
+    for (const w of this.flushQueue) w.settle('FLUSH_DISK_TIMEOUT');
     this.flushQueue = [];
   }
 

@@ -12,7 +12,7 @@ describe('ConsumeQueue write-behind', () => {
     queues.push(cq);
     return cq;
   };
-  const entry = (i: number) => ({ offset: i * 100, size: 100, tagsCode: i });
+  const entry = (i: number) => ({ commitLogOffset: i * 100, msgSize: 100, tagsCode: i });
   const offsetsOf = (buf: Buffer | undefined): number[] => {
     const out: number[] = [];
     for (let p = 0; buf && p < buf.length; p += CQ_STORE_UNIT_SIZE) out.push(readInt64(buf, p));

@@ -30,9 +30,10 @@ interface UnwrittenChunk {
   len: number;
 }
 
+/** What an entry is made of (a dispatch request has these fields). */
 export interface ConsumeQueueEntry {
-  offset: number;
-  size: number;
+  commitLogOffset: number;
+  msgSize: number;
   tagsCode: number;
 }
 
@@ -183,15 +184,20 @@ export class ConsumeQueue {
    * Appends entries for consecutive logical offsets starting at `startQueueOffset` (one positional write per segment).
    * Entries at offsets already present are skipped; a gap before the first one is filled with blank entries.
    */
-  async putEntries(startQueueOffset: number, entries: ConsumeQueueEntry[]): Promise<void> {
+  async putEntries(
+    startQueueOffset: number,
+    entries: readonly ConsumeQueueEntry[],
+    from = 0,
+    to = entries.length,
+  ): Promise<void> {
     let next = this.getMaxOffsetInQueue();
     const hasFiles = this.mfq.files.length > 0 || this.unwritten.length > 0;
     let first = startQueueOffset;
     let list = entries;
     if (first < next && hasFiles) {
       const skip = next - first;
-      if (skip >= list.length) return;
-      list = list.slice(skip);
+      if (skip >= to - from) return;
+      from += skip;
       first = next;
     }
     if (!hasFiles && first > 0) {
@@ -205,11 +211,13 @@ export class ConsumeQueue {
     }
     if (first > next) {
       const blanks: ConsumeQueueEntry[] = [];
-      for (let q = next; q < first; q++) blanks.push({ offset: 0, size: BLANK_SIZE, tagsCode: 0 });
-      list = blanks.concat(list);
+      for (let q = next; q < first; q++) blanks.push({ commitLogOffset: 0, msgSize: BLANK_SIZE, tagsCode: 0 });
+      list = blanks.concat(list.slice(from, to));
+      from = 0;
+      to = list.length;
       first = next;
     }
-    const bytes = list.length * CQ_STORE_UNIT_SIZE;
+    const bytes = (to - from) * CQ_STORE_UNIT_SIZE;
     const start = first * CQ_STORE_UNIT_SIZE;
     let chunk = this.unwritten[this.unwritten.length - 1];
     if (chunk && chunk.start + chunk.len === start && chunk.len + bytes > chunk.buf.length) {
@@ -227,12 +235,14 @@ export class ConsumeQueue {
     const buf = chunk.buf;
     let o = chunk.len;
     let maxPhysic = this.maxPhysicOffset;
-    for (let i = 0; i < list.length; i++, o += CQ_STORE_UNIT_SIZE) {
+    for (let i = from; i < to; i++, o += CQ_STORE_UNIT_SIZE) {
       const e = list[i]!;
-      writeInt64(buf, o, e.offset);
-      buf.writeInt32BE(e.size, o + 8);
+      const offset = e.commitLogOffset;
+      const size = e.msgSize;
+      writeInt64(buf, o, offset);
+      buf.writeInt32BE(size, o + 8);
       writeInt64(buf, o + 12, e.tagsCode);
-      if (e.size !== BLANK_SIZE && e.offset + e.size > maxPhysic) maxPhysic = e.offset + e.size;
+      if (size !== BLANK_SIZE && offset + size > maxPhysic) maxPhysic = offset + size;
     }
     chunk.len = o;
     this.maxPhysicOffset = maxPhysic;
@@ -288,8 +298,8 @@ export class ConsumeQueue {
     const buf = await this.getEntries(index, 1);
     if (!buf) return undefined;
     return {
-      offset: readInt64(buf, 0),
-      size: buf.readInt32BE(8),
+      commitLogOffset: readInt64(buf, 0),
+      msgSize: buf.readInt32BE(8),
       tagsCode: readInt64(buf, 12),
     };
   }
@@ -311,8 +321,8 @@ export class ConsumeQueue {
       const idx = endLogic / CQ_STORE_UNIT_SIZE - 1;
       const e = await this.getEntry(idx);
       if (!e) break;
-      if (e.size !== BLANK_SIZE && e.offset < phyOffset) {
-        maxPhysic = e.offset + e.size;
+      if (e.msgSize !== BLANK_SIZE && e.commitLogOffset < phyOffset) {
+        maxPhysic = e.commitLogOffset + e.msgSize;
         break;
       }
       endLogic -= CQ_STORE_UNIT_SIZE;

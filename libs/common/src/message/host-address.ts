@@ -82,7 +82,20 @@ export function parseHostString(text: string): HostAddress {
  * if the text is not an IP address.
  */
 export function writeHostAddress(buf: Buffer, offset: number, address: string): number {
-  if (address.indexOf(':') < 0) return writeIPv4(buf, offset, address, address);
+  // Records repeat the same few hosts: remember the last IPv4 address parsed.
+  if (address === lastIPv4Text) {
+    buf[offset] = lastIPv4 >>> 24;
+    buf[offset + 1] = lastIPv4 >>> 16;
+    buf[offset + 2] = lastIPv4 >>> 8;
+    buf[offset + 3] = lastIPv4;
+    return offset + 4;
+  }
+  if (address.indexOf(':') < 0) {
+    const end = writeIPv4(buf, offset, address, address);
+    lastIPv4 = ((buf[offset]! << 24) | (buf[offset + 1]! << 16) | (buf[offset + 2]! << 8) | buf[offset + 3]!) >>> 0;
+    lastIPv4Text = address;
+    return end;
+  }
   writeIPv6(SCRATCH, 0, address);
   if (isMappedIPv4(SCRATCH, 0)) {
     SCRATCH.copy(buf, offset, 12, 16);
@@ -91,6 +104,9 @@ export function writeHostAddress(buf: Buffer, offset: number, address: string): 
   SCRATCH.copy(buf, offset, 0, 16);
   return offset + 16;
 }
+
+let lastIPv4Text: string | undefined;
+let lastIPv4 = 0;
 
 function invalidAddress(address: string): MQClientError {
   return new MQClientError(`Invalid IP address "${address}"; expected dotted IPv4 or IPv6 text`);

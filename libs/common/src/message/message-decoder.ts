@@ -90,13 +90,14 @@ function writeLong(buf: Buffer, pos: number, value: number): void {
   putInt(buf, pos + 4, value - hi * TWO_32);
 }
 
-/** Writes a string whose UTF-8 length is `byteLength`; short ASCII strings are copied by hand (no native call). */
+/**
+ * Writes a string whose UTF-8 length is `byteLength`. ASCII (UTF-8 length = string length) is written as latin1, which
+ * gives the same bytes without UTF-8 encoding; very short ASCII strings are copied by hand (cheaper than a native call).
+ */
 function putString(buf: Buffer, pos: number, s: string, byteLength: number): void {
-  if (byteLength === s.length && byteLength <= 128) {
-    for (let i = 0; i < byteLength; i++) buf[pos + i] = s.charCodeAt(i);
-  } else {
-    buf.write(s, pos, byteLength, 'utf8');
-  }
+  if (byteLength !== s.length) buf.write(s, pos, byteLength, 'utf8');
+  else if (byteLength <= 16) for (let i = 0; i < byteLength; i++) buf[pos + i] = s.charCodeAt(i);
+  else buf.write(s, pos, byteLength, 'latin1');
 }
 
 /** `crc32(bytes) & 0x7FFFFFFF`, the BODYCRC of a record (Java `UtilAll.crc32`). */
