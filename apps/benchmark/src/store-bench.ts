@@ -4,7 +4,9 @@
  *
  * Appends `count` messages of `size` body bytes with `concurrency` concurrent appenders (default 256 for async, 64 for
  * sync), then optionally pulls every message back. Before that it measures the raw sequential write bandwidth of the
- * same disk with plain positional `FileHandle.write` calls of 1 MiB (the same total bytes). Prints one JSON line.
+ * same disk with plain positional `FileHandle.write` calls of 1 MiB (the same total bytes), twice: on a virtual machine
+ * the first pass also pays for memory the guest touches for the first time (page cache pages the store then reuses), so
+ * the ratio is taken against the faster pass. Prints one JSON line.
  * RSS is sampled every 100 ms over the whole run (`maxRssMB`); `cpuUsPerMsg` is the process CPU time (user + system, all
  * threads) of the append phase per message.
  */
@@ -111,7 +113,9 @@ export async function runStoreBench(args: string[]): Promise<void> {
     const body = Buffer.alloc(o.size, 'x');
     // Stored record = body + ~91 bytes of header + topic + properties (+ UNIQ_KEY).
     const approxRecord = o.size + 91 + 13 + 60;
-    const rawMBps = o.raw ? await rawWriteBandwidth(dir, approxRecord * o.count) : 0;
+    const rawPasses = o.raw ? [await rawWriteBandwidth(dir, approxRecord * o.count)] : [];
+    if (o.raw) rawPasses.push(await rawWriteBandwidth(dir, approxRecord * o.count));
+    const rawMBps = rawPasses.length > 0 ? Math.max(...rawPasses) : 0;
 
     const store = new DefaultMessageStore({
       storePathRootDir: path.join(dir, 'store'),
@@ -205,6 +209,7 @@ export async function runStoreBench(args: string[]): Promise<void> {
       // Process CPU (user + system, all threads) per appended message: steadier than msgsPerSec on a shared machine.
       cpuUsPerMsg: round((cpu.user + cpu.system) / o.count),
       rawWriteMBps: round(rawMBps),
+      rawWritePassesMBps: rawPasses.map(round),
       ratioToRaw: rawMBps > 0 ? round(mbPerSec / rawMBps) : null,
       dispatchDoneSeconds: round(dispatchSec),
       failedOrRetriedPuts: failed,

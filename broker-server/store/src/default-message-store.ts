@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   appendMessageProperties,
-  bodyCrc32,
   decodeMessageProperties,
   decodeMessageRecord,
   encodeMessageProperties,
@@ -43,6 +42,7 @@ import type {
   PutMessageStatus,
   QueryMessageResult,
 } from './store-types';
+import { bodyCrc } from './util/body-crc';
 import { offsetMessageId } from './util/java-hash';
 
 // Bound once: SWC's CommonJS re-exports are getters, too slow to go through per message.
@@ -50,7 +50,6 @@ const SYS = { ...MessageSysFlag };
 const MAGIC = { ...MessageMagicCode };
 const PROP = { ...MessageConst };
 const SCHEDULE_TOPIC = SystemTopic.SCHEDULE_TOPIC;
-const crc32Body = bodyCrc32;
 const measureRecord = measureMessageRecord;
 const encodeRecord = encodeMessageRecord;
 const encodeProperties = encodeMessageProperties;
@@ -519,7 +518,7 @@ export class DefaultMessageStore {
     try {
       return this.acceptPut(msg);
     } catch (err) {
-      return Promise.reject(err as Error);
+      return Promise.reject(err);
     }
   }
 
@@ -572,7 +571,7 @@ export class DefaultMessageStore {
     msg.storeHost = storeHost;
     const storeTimestamp = Date.now();
     msg.storeTimestamp = storeTimestamp;
-    msg.bodyCRC = crc32Body(msg.body);
+    msg.bodyCRC = bodyCrc(msg.body);
     const queueKey = this.queueKeyOf(msg.topic, msg.queueId);
     const transactional = tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
     const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
@@ -632,7 +631,7 @@ export class DefaultMessageStore {
         storeHost,
         reconsumeTimes: batch.reconsumeTimes ?? 0,
         preparedTransactionOffset: 0,
-        bodyCRC: crc32Body(m.body),
+        bodyCRC: bodyCrc(m.body),
       };
       if (Buffer.byteLength(propertiesString) > 32767) {
         return this.countPut(
