@@ -518,7 +518,7 @@ export class DefaultMessageStore {
     try {
       return this.acceptPut(msg);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
