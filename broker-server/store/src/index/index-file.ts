@@ -14,6 +14,7 @@
 import { promises as fsp, constants as fsConstants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
+import { endianness } from 'node:os';
 import { writeInt64 } from '../commitlog/record-check';
 import { indexKeyHash } from '../util/java-hash';
 
@@ -23,6 +24,8 @@ const INDEX_SIZE = 20;
 /** Entries the pending-entry buffer starts with room for (it doubles when needed). */
 const PENDING_ENTRIES_INITIAL = 1024;
 const INVALID_INDEX = 0;
+// Slots are kept in an Int32Array (platform order) and written big-endian.
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 export interface IndexHeader {
   beginTimestamp: number;
@@ -239,8 +242,10 @@ export class IndexFile {
         while (j < pages.length && pages[j]! - last <= 8 && pages[j]! - first < maxRunPages) last = pages[j++]!;
         const from = first * 1024;
         const n = Math.min((last + 1) * 1024, this.hashSlotNum) - from;
+        // Native copy and byte swap: random keys dirty most slot pages, so a flush may cover the whole table.
         const run = Buffer.allocUnsafe(n * HASH_SLOT_SIZE);
-        for (let k = 0; k < n; k++) run.writeInt32BE(slots[from + k]!, k * HASH_SLOT_SIZE);
+        run.set(new Uint8Array(slots.buffer, slots.byteOffset + from * HASH_SLOT_SIZE, n * HASH_SLOT_SIZE));
+        if (LITTLE_ENDIAN) run.swap32();
         await writeAll(this.fh, run, INDEX_HEADER_SIZE + from * HASH_SLOT_SIZE);
         i = j;
       }
