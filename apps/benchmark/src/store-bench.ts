@@ -1,12 +1,14 @@
 /**
  * `npm run bench -- store [--size 1024] [--count 500000] [--flush async|sync] [--concurrency N] [--queues 8]
- *  [--readback] [--index true|false] [--dir PATH] [--raw true|false]`
+ *  [--readback] [--index true|false] [--dir PATH] [--raw true|false] [--floor]`
  *
  * Appends `count` messages of `size` body bytes with `concurrency` concurrent appenders (default 256 for async, 64 for
  * sync), then optionally pulls every message back. Before that it measures the raw sequential write bandwidth of the
  * same disk with plain positional `FileHandle.write` calls of 1 MiB (the same total bytes), twice: on a virtual machine
  * the first pass also pays for memory the guest touches for the first time (page cache pages the store then reuses), so
  * the ratio is taken against the faster pass. Prints one JSON line.
+ * `--floor` also times a bare loop writing the same records (the record encoder, body CRC and 4 MiB positional writes,
+ * nothing else): the most any store doing that work per message in one JavaScript thread could reach here.
  * RSS is sampled every 100 ms over the whole run (`maxRssMB`); `cpuUsPerMsg` is the process CPU time (user + system, all
  * threads) of the append phase per message.
  */
@@ -14,8 +16,8 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MessageExtBrokerInner } from '@rocketnest/common';
-import { DefaultMessageStore } from '@rocketnest/store';
+import { encodeMessageRecord, MessageExtBrokerInner, measureMessageRecord } from '@rocketnest/common';
+import { bodyCrc, DefaultMessageStore } from '@rocketnest/store';
 
 interface StoreBenchOptions {
   size: number;
@@ -26,6 +28,7 @@ interface StoreBenchOptions {
   readback: boolean;
   index: boolean;
   raw: boolean;
+  floor: boolean;
   dir: string | undefined;
 }
 
@@ -54,6 +57,7 @@ function parseArgs(args: string[]): StoreBenchOptions {
     readback: get('readback') === 'true',
     index: get('index') !== 'false',
     raw: get('raw') !== 'false',
+    floor: get('floor') === 'true',
     dir: get('dir'),
   };
 }
@@ -75,6 +79,55 @@ async function rawWriteBandwidth(dir: string, totalBytes: number): Promise<numbe
   const sec = (performance.now() - t0) / 1000;
   await fsp.rm(file, { force: true });
   return totalBytes / 1e6 / sec;
+}
+
+/**
+ * The floor: `count` records encoded by the same encoder into 4 MiB buffers with their body CRC, each buffer written with
+ * one positional write when full. No queue offsets, promises, dispatch, consume queue or index. Returns msg/s and MB/s.
+ */
+async function bareAppendLoop(dir: string, o: StoreBenchOptions): Promise<{ msgsPerSec: number; mbPerSec: number }> {
+  const file = path.join(dir, 'floor.bin');
+  const fh = await fsp.open(file, 'w');
+  const slab = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
+  const m = new MessageExtBrokerInner();
+  m.topic = 'BenchmarkTest';
+  m.body = Buffer.alloc(o.size, 'x');
+  m.bornHost = { address: '127.0.0.1', port: 50000 };
+  m.storeHost = { address: '127.0.0.1', port: 10911 };
+  m.properties = { TAGS: 'TagA', WAIT: 'true', UNIQ_KEY: '7F0000010001' + '0'.repeat(20) };
+  m.syncPropertiesString();
+  const layout = measureMessageRecord(m);
+  const uniqPrefix = '7F0000010001';
+  let used = 0;
+  let filePos = 0;
+  let bytes = 0;
+  const t0 = performance.now();
+  try {
+    for (let i = 0; i < o.count; i++) {
+      if (used + layout.totalSize > slab.length) {
+        await fh.write(slab, 0, used, filePos);
+        filePos += used;
+        used = 0;
+      }
+      // Same length every time, so the layout holds; a new key string per record as a real put has.
+      m.propertiesString = `TAGS\u0001TagA\u0002WAIT\u0001true\u0002UNIQ_KEY\u0001${uniqPrefix}${i.toString(16).padStart(20, '0')}\u0002`;
+      layout.propertiesString = m.propertiesString;
+      m.queueId = i % o.queues;
+      m.queueOffset = Math.floor(i / o.queues);
+      m.commitLogOffset = filePos + used;
+      m.bornTimestamp = m.storeTimestamp = Date.now();
+      m.bodyCRC = bodyCrc(m.body);
+      encodeMessageRecord(m, slab, used, layout);
+      used += layout.totalSize;
+      bytes += layout.totalSize;
+    }
+    if (used > 0) await fh.write(slab, 0, used, filePos);
+  } finally {
+    await fh.close();
+  }
+  const sec = (performance.now() - t0) / 1000;
+  await fsp.rm(file, { force: true });
+  return { msgsPerSec: o.count / sec, mbPerSec: bytes / 1e6 / sec };
 }
 
 /** Latency histogram in 10 µs buckets up to 10 s (constant memory, so it does not skew the RSS figure). */
@@ -116,6 +169,7 @@ export async function runStoreBench(args: string[]): Promise<void> {
     const rawPasses = o.raw ? [await rawWriteBandwidth(dir, approxRecord * o.count)] : [];
     if (o.raw) rawPasses.push(await rawWriteBandwidth(dir, approxRecord * o.count));
     const rawMBps = rawPasses.length > 0 ? Math.max(...rawPasses) : 0;
+    const floor = o.floor ? await bareAppendLoop(dir, o) : undefined;
 
     const store = new DefaultMessageStore({
       storePathRootDir: path.join(dir, 'store'),
@@ -211,6 +265,13 @@ export async function runStoreBench(args: string[]): Promise<void> {
       rawWriteMBps: round(rawMBps),
       rawWritePassesMBps: rawPasses.map(round),
       ratioToRaw: rawMBps > 0 ? round(mbPerSec / rawMBps) : null,
+      floor: floor
+        ? {
+            msgsPerSec: Math.round(floor.msgsPerSec),
+            mbPerSec: round(floor.mbPerSec),
+            ratioToRaw: rawMBps > 0 ? round(floor.mbPerSec / rawMBps) : null,
+          }
+        : null,
       dispatchDoneSeconds: round(dispatchSec),
       failedOrRetriedPuts: failed,
       readback: o.readback
