@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { decodeMessageRecord, javaStringHashCode, MessageSysFlag } from '@rocketnest/common';
@@ -48,6 +49,44 @@ describe('DefaultMessageStore', () => {
   };
 
   describe('put and get', () => {
+    it('reuses write slabs without changing bytes already handed to readers', async () => {
+      const slabAllocs = jest.spyOn(Buffer, 'allocUnsafeSlow');
+      store = await openStore(dir, { mappedFileSizeCommitLog: 1024 * 1024, recentWriteCacheBytes: 256 * 1024 });
+      const bodyOf = (i: number) => Buffer.alloc(16 * 1024, `m${i}-`);
+      // Short, whole-body fingerprints keep a failure readable.
+      const digest = (text: string) => createHash('sha1').update(text).digest('hex').slice(0, 12);
+      const expected = (i: number) => digest(bodyOf(i).toString());
+      const got = (r: Buffer) => digest(body(r));
+      const offsets: number[] = [];
+      let early: Buffer[] = [];
+      let earlyOne: Buffer | null = null;
+      // 1000 × 16 KiB: four 4 MiB slabs' worth, while readers hold results taken from the recent-write cache.
+      for (let i = 0; i < 1000; i++) {
+        offsets.push((await put('S', i % 2, bodyOf(i).toString())).wroteOffset);
+        if (i === 9) {
+          await store.waitDispatched();
+          early = (await store.getMessage('g', 'S', 0, 0, 32, 1 << 20)).messageBuffers;
+          earlyOne = await store.selectOneMessageByOffset(offsets[3]!);
+        }
+      }
+      const slabs = slabAllocs.mock.calls.filter(([size]) => size === 4 * 1024 * 1024).length;
+      expect(slabs).toBeLessThan(4);
+      expect(early.map(got)).toEqual([0, 2, 4, 6, 8].map(expected));
+      expect(got(earlyOne!)).toBe(expected(3));
+      await store.waitDispatched();
+      for (const q of [0, 1]) {
+        let next = 0;
+        const seen: string[] = [];
+        while (next < 500) {
+          const r = await store.getMessage('g', 'S', q, next, 32, 1 << 20);
+          expect(r.status).toBe('FOUND');
+          seen.push(...r.messageBuffers.map(got));
+          next = r.nextBeginOffset;
+        }
+        expect(seen).toEqual(Array.from({ length: 500 }, (_, k) => expected(2 * k + q)));
+      }
+    });
+
     it('assigns consecutive queue offsets and reads messages back in order', async () => {
       store = await openStore(dir);
       const results = await Promise.all(
