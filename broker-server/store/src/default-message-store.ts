@@ -1168,12 +1168,13 @@ export class DefaultMessageStore {
         if (result.bufferTotalSize === 0) status = 'NO_MATCHED_MESSAGE';
         continue;
       }
-      let record: Buffer | undefined;
-      if (ahead && offsetPy >= ahead.offset && offsetPy + sizePy <= ahead.offset + ahead.buf.length) {
+      // Recent records are copied one by one from the write cache: no read, and no copy of other queues' records.
+      let record = offsetPy >= cl.getMinOffset() ? cl.copyRecent(offsetPy, sizePy) : undefined;
+      if (!record && ahead && offsetPy >= ahead.offset && offsetPy + sizePy <= ahead.offset + ahead.buf.length) {
         record = ahead.buf.subarray(offsetPy - ahead.offset, offsetPy - ahead.offset + sizePy);
         // Do not let a few small records pin a large read buffer.
         if (ahead.sparse) record = Buffer.from(record);
-      } else {
+      } else if (!record) {
         // Span the records this pull will still take (other queues' records may sit between them: reading past
         // them from the page cache costs less than one read per record).
         let runEnd = offsetPy + sizePy;

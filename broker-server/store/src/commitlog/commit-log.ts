@@ -523,6 +523,14 @@ export class CommitLog {
     return offset < e.offset + e.buf.length ? e : undefined;
   }
 
+  /** A copy of `[offset, offset + size)` when the recent-write cache holds all of it; undefined otherwise. */
+  copyRecent(offset: number, size: number): Buffer | undefined {
+    if (size <= 0 || offset + size > this.writtenOffset) return undefined;
+    const hit = this.findRecent(offset);
+    if (!hit || offset + size > hit.offset + hit.buf.length) return undefined;
+    return Buffer.from(hit.buf.subarray(offset - hit.offset, offset - hit.offset + size));
+  }
+
   /**
    * Reads `[offset, offset + size)`, which must lie in one segment below the written offset. Undefined when the
    * segment is gone (deleted by retention) or the range is not written.
