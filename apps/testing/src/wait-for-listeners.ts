@@ -9,10 +9,11 @@ export interface WaitForListenersOptions {
 }
 
 /**
- * Resolves once every `@RocketMQMessageListener` container of `app` is running and owns at least one queue of its
- * topic (its start offsets are computed). Sending before that can race the first rebalance, exactly as with the Java
- * client, and a message stored in that window may be skipped by a CONSUME_FROM_LAST_OFFSET group. Needs the topics to
- * exist (see `RocketMQTestingModule.forRoot({ topics })`).
+ * Resolves once every `@RocketMQMessageListener` container of `app` is running and pulls every queue its first
+ * rebalance gave it from a final start offset (`DefaultMQPushConsumer.queuesReady()`). Sending before that races the
+ * first rebalance, exactly as with the Java client: a new CONSUME_FROM_LAST_OFFSET group starts each queue at the
+ * max offset it reads when it takes the queue, so a message stored while it reads it can be skipped. Needs the topics to
+ * exist (see `RocketMQTestingModule.forRoot({ topics })`); a suspended orderly listener is ready only once resumed.
  */
 export async function waitForRocketMQListeners(
   app: INestApplicationContext,
@@ -24,7 +25,7 @@ export async function waitForRocketMQListeners(
   for (;;) {
     const pending = explorer
       .getContainers()
-      .filter((c) => !c.isRunning() || c.consumer.assignedQueues().length === 0)
+      .filter((c) => !c.isRunning() || !c.consumer.queuesReady())
       .map((c) => `${c.name} (${c.state})`);
     if (pending.length === 0) return;
     if (Date.now() >= deadline) {

@@ -79,7 +79,7 @@ describe('RocketMQ listener lifecycle', () => {
       app = await startApp([Gate, SlowListener], ['life-slow'], embedded);
       const gate = app.get(Gate);
       await app.get(RocketMQTemplate).syncSend('life-slow', 'm1');
-      await waitFor(() => gate.events.includes('start m1'), { timeoutMs: 25000 });
+      await waitFor(() => gate.events.includes('start m1'), { timeoutMs: 10000 });
 
       const closing = app.close().then(() => gate.events.push('closed'));
       const container = app.get(RocketMQListenerExplorer).getContainer('life-slow-g')!;
@@ -98,7 +98,7 @@ describe('RocketMQ listener lifecycle', () => {
       const gate2 = app.get(Gate);
       gate2.release();
       await app.get(RocketMQTemplate).syncSend('life-slow', 'm2');
-      await waitFor(() => gate2.events.includes('end m2'), { timeoutMs: 25000 });
+      await waitFor(() => gate2.events.includes('end m2'), { timeoutMs: 10000 });
       expect(gate2.events).toEqual(['start m2', 'end m2']);
       await app.close();
       app = undefined;
@@ -141,14 +141,14 @@ describe('RocketMQ listener lifecycle', () => {
     const gate = app.get(Gate);
     for (let i = 0; i < 5; i++) await template.syncSend('life-slow', `m${i}`);
     // only committed offsets count: wait until the first handler is stuck and an offset was persisted
-    await waitFor(() => gate.events.length > 0, { timeoutMs: 25000 });
+    await waitFor(() => gate.events.length > 0, { timeoutMs: 10000 });
     const health = app.get(RocketMQHealthIndicator);
     const detail = await waitFor(
       async () => {
         const d = await health.inspect({ lagThreshold: 0 });
         return (d.listeners['life-slow-g']?.lag ?? 0) > 0 ? d : undefined;
       },
-      { timeoutMs: 25000 },
+      { timeoutMs: 10000 },
     );
     expect(detail.listeners['life-slow-g']!.lag).toBeGreaterThan(0);
     await expect(health.isHealthy('rocketmq', { lagThreshold: 0 })).rejects.toBeInstanceOf(HealthCheckError);
@@ -158,7 +158,7 @@ describe('RocketMQ listener lifecycle', () => {
     gate.release();
     // once everything is consumed and committed, the lag (the admin's consume stats) drops to 0
     await waitFor(async () => (await health.inspect({ lagThreshold: 0 })).listeners['life-slow-g']?.lag === 0, {
-      timeoutMs: 25000,
+      timeoutMs: 10000,
     });
     await expect(health.isHealthy('rocketmq', { lagThreshold: 0 })).resolves.toMatchObject({
       rocketmq: { status: 'up', listeners: { 'life-slow-g': { lag: 0 } } },

@@ -183,7 +183,7 @@ describe('listener attributes that change behaviour', () => {
       ]).flat(),
     );
     await waitFor(() => stats.seen.get('serial')?.length === 8 && stats.seen.get('parallel')?.length === 8, {
-      timeoutMs: 25000,
+      timeoutMs: 10000,
     });
     expect(stats.maxActive.get('serial')).toBe(1);
     expect(stats.maxActive.get('parallel')).toBeGreaterThan(1);
@@ -203,7 +203,7 @@ describe('listener attributes that change behaviour', () => {
     const template = app.get(RocketMQTemplate);
     const stats = app.get(Stats);
     for (let i = 0; i < 3; i++) await template.syncSendOrderly('attr-orderly', `step-${i}`, 'one-key');
-    await waitFor(() => (stats.seen.get('orderly')?.length ?? 0) >= 4, { timeoutMs: 25000 });
+    await waitFor(() => (stats.seen.get('orderly')?.length ?? 0) >= 4, { timeoutMs: 10000 });
     const seen = stats.seen.get('orderly') as Array<{ text: string; at: number }>;
     expect(seen.map((s) => s.text)).toEqual(['step-0', 'step-0', 'step-1', 'step-2']);
     expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(180);
@@ -215,7 +215,7 @@ describe('listener attributes that change behaviour', () => {
     const stats = app.get(Stats);
     for (const text of ['first', 'bad', 'last']) await template.syncSendOrderly('attr-batch', text, 'same-queue');
     app.get(BatchListener).consumer!.resume();
-    await waitFor(() => (stats.seen.get('batch') ?? []).includes('last'), { timeoutMs: 25000 });
+    await waitFor(() => (stats.seen.get('batch') ?? []).includes('last'), { timeoutMs: 10000 });
     await waitFor(() => (stats.seen.get('batch') ?? []).filter((t) => t === 'bad').length === 2, { timeoutMs: 5000 });
     const seen = stats.seen.get('batch') as string[];
     // one batch [first, bad, last]: first is acknowledged, bad and the untouched last come back (after delay level 1)
@@ -231,7 +231,7 @@ describe('listener attributes that change behaviour', () => {
     await waitFor(
       () => a.get(Stats).seen.get('fanout')?.length === 1 && b.get(Stats).seen.get('fanout')?.length === 1,
       {
-        timeoutMs: 25000,
+        timeoutMs: 10000,
       },
     );
     expect(a.get(Stats).seen.get('fanout')).toEqual(['to everyone']);

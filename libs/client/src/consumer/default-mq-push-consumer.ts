@@ -384,6 +384,26 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     return (this.rebalance?.ownedQueues() ?? []).filter((mq) => !isRetryTopic(mq.topic));
   }
 
+  /**
+   * Whether, for every subscribed topic, the last rebalance has given this member its share of the queues and each of
+   * them is pulled from a final start offset (an orderly consumer fixes it at its first pull under the broker lock,
+   * so not while suspended). From then on every message sent to those topics reaches this member or another one;
+   * before, a new group starting from the last offset may still skip a message stored while its start offset is read.
+   */
+  queuesReady(): boolean {
+    const rebalance = this.rebalance;
+    if (this.state !== 'RUNNING' || !rebalance) return false;
+    for (const topic of this.subscriptionsByTopic.keys()) {
+      if (isRetryTopic(topic)) continue;
+      const allocated = rebalance.allocatedByTopic.get(topic);
+      if (!allocated) return false;
+      for (const mq of allocated) {
+        if (rebalance.processQueueTable.get(messageQueueKey(mq))?.pq.startOffsetFixed !== true) return false;
+      }
+    }
+    return true;
+  }
+
   /** The offsets held in memory for the group's queues. */
   currentOffsets(): Map<string, { mq: MessageQueue; offset: number }> {
     return this.offsetStore?.cloneOffsetTable() ?? new Map<string, { mq: MessageQueue; offset: number }>();
@@ -619,6 +639,8 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     const callTimeoutMs = this.opts.consumerTimeoutMillisWhenSuspend ?? 30000;
     let nextOffset = startOffset;
     let previouslyLocked = false;
+    const lockedPull = this.orderly && this.messageModel === MessageModel.CLUSTERING;
+    if (!lockedPull) pq.startOffsetFixed = true;
     while (!pq.dropped && !signal.aborted) {
       pq.lastPullTimestamp = Date.now();
       if (this.paused) {
@@ -633,7 +655,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
         await sleep(50, signal);
         continue;
       }
-      if (this.orderly && this.messageModel === MessageModel.CLUSTERING) {
+      if (lockedPull) {
         if (!pq.locked) {
           await sleep(Math.min(exceptionDelay, 100), signal);
           continue;
@@ -642,6 +664,7 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
           previouslyLocked = true;
           try {
             nextOffset = await this.computePullFromWhere(mq);
+            pq.startOffsetFixed = true;
           } catch (err) {
             client.logger.warn(`offset of ${messageQueueKey(mq)} unavailable`, err);
             previouslyLocked = false;

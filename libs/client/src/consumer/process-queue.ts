@@ -28,6 +28,11 @@ export class ProcessQueue {
   orderlyRunning = false;
   /** Concurrent listeners running on messages of this queue. */
   inFlight = 0;
+  /**
+   * The offset pulling starts from is final: set when pulling is dispatched, or for an orderly clustering consumer once
+   * its first pull under the broker lock has re-read it (Java `PullRequest.previouslyLocked`).
+   */
+  startOffsetFixed = false;
 
   /** Adds pulled messages; returns whether an orderly consumer should start a consume request. */
   putMessage(list: MessageExt[]): boolean {

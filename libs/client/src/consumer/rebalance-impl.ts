@@ -26,6 +26,8 @@ export class RebalanceImpl {
   readonly subscriptionInner = new Map<string, SubscriptionDataJson>();
   readonly topicSubscribeInfoTable = new Map<string, MessageQueue[]>();
   readonly processQueueTable = new Map<string, { mq: MessageQueue; pq: ProcessQueue }>();
+  /** topic → the queues the last finished round gave this member (rounds whose member list did not hold it excluded). */
+  readonly allocatedByTopic = new Map<string, MessageQueue[]>();
 
   constructor(
     private readonly client: MQClientInstance,
@@ -50,6 +52,9 @@ export class RebalanceImpl {
         this.processQueueTable.delete(key);
       }
     }
+    for (const topic of [...this.allocatedByTopic.keys()]) {
+      if (!this.subscriptionInner.has(topic)) this.allocatedByTopic.delete(topic);
+    }
   }
 
   private async rebalanceByTopic(topic: string, isOrder: boolean): Promise<void> {
@@ -59,6 +64,7 @@ export class RebalanceImpl {
       if (await this.updateProcessQueueTableInRebalance(topic, mqSet, isOrder)) {
         this.hooks.messageQueueChanged?.(topic, mqSet, mqSet);
       }
+      this.allocatedByTopic.set(topic, mqSet);
       return;
     }
     const cidAll = await this.client.findConsumerIdList(topic, this.group);
@@ -70,6 +76,9 @@ export class RebalanceImpl {
     if (await this.updateProcessQueueTableInRebalance(topic, [...unique.values()], isOrder)) {
       this.hooks.messageQueueChanged?.(topic, mqAll, [...unique.values()]);
     }
+    // Before the broker has this member's heartbeat, the list lacks it and the (empty) share means nothing.
+    if (cids.includes(this.client.clientId)) this.allocatedByTopic.set(topic, [...unique.values()]);
+    else this.allocatedByTopic.delete(topic);
   }
 
   private async updateProcessQueueTableInRebalance(
