@@ -107,7 +107,7 @@ describe('starter access-key / secret-key are signed into every request', () => 
     const result = await app.get(RocketMQTemplate).syncSend('acl-orders', 'signed order');
     expect(result.sendStatus).toBe('SEND_OK');
     const received = app.get(Received);
-    await waitFor(() => received.texts.includes('signed order'), { timeoutMs: 25000 });
+    await waitFor(() => received.texts.includes('signed order'), { timeoutMs: 10000 });
     const health = await app.get(RocketMQHealthIndicator).inspect({ lagThreshold: 1000 });
     expect(health.listeners['acl-orders-g']).toMatchObject({ state: 'RUNNING', lag: expect.any(Number) as number });
     expect(verified.get(RequestCode.SEND_MESSAGE_V2) ?? verified.get(RequestCode.SEND_MESSAGE)).toBeGreaterThan(0);

@@ -254,7 +254,7 @@ describe('RocketMQModule against an in-process broker', () => {
   it('syncSend converts a DTO and the listener receives a class instance', async () => {
     const result = await template.syncSend('e2e-plain', Object.assign(new OrderDto(), { id: 1, item: 'book' }));
     expect(result.sendStatus).toBe('SEND_OK');
-    await waitFor(() => count('plain') >= 1, { timeoutMs: 25000 });
+    await waitFor(() => count('plain') >= 1, { timeoutMs: 10000 });
     const got = inbox.get<OrderDto>('plain')[0]!;
     expect(got).toBeInstanceOf(OrderDto);
     expect(got.label()).toBe('1:book');
@@ -280,7 +280,7 @@ describe('RocketMQModule against an in-process broker', () => {
       { id: 8, item: 'b3' },
     ]);
     expect(batch.msgId.split(',')).toHaveLength(3);
-    await waitFor(() => count('plain') >= before + 7, { timeoutMs: 25000 });
+    await waitFor(() => count('plain') >= before + 7, { timeoutMs: 10000 });
     const items = inbox.get<OrderDto>('plain').map((o) => o.item);
     expect(items).toEqual(
       expect.arrayContaining(['async-promise', 'async-callback', 'oneway', 'convert', 'b1', 'b2', 'b3']),
@@ -295,7 +295,7 @@ describe('RocketMQModule against an in-process broker', () => {
     ];
     expect(new Set(results.map((r) => r.messageQueue.queueId)).size).toBe(1);
     await template.sendOneWayOrderly('e2e-plain', { id: 13, item: 'o4' }, 'order-42');
-    await waitFor(() => inbox.get<OrderDto>('plain').some((o) => o.item === 'o4'), { timeoutMs: 25000 });
+    await waitFor(() => inbox.get<OrderDto>('plain').some((o) => o.item === 'o4'), { timeoutMs: 10000 });
   });
 
   it('maps destination tags and headers, and the tag selector filters', async () => {
@@ -308,7 +308,7 @@ describe('RocketMQModule against an in-process broker', () => {
       'e2e-tags',
       MessageBuilder.withPayload('tag from header').setHeader('TAGS', 'also').build(),
     );
-    await waitFor(() => count('tags') >= 2, { timeoutMs: 25000 });
+    await waitFor(() => count('tags') >= 2, { timeoutMs: 10000 });
     const msgs = inbox.get<MessageExt>('tags');
     const kept = msgs.find((m) => m.body.toString() === 'kept')!;
     expect(kept.tags).toBe('keep');
@@ -321,9 +321,9 @@ describe('RocketMQModule against an in-process broker', () => {
   it('filters with an SQL92 selector on user properties', async () => {
     await template.syncSend('e2e-sql', MessageBuilder.withPayload('low').setHeader('level', 1).build());
     await template.syncSend('e2e-sql', MessageBuilder.withPayload('high').setHeader('level', 9).build());
-    await waitFor(() => count('sql') >= 1, { timeoutMs: 25000 });
+    await waitFor(() => count('sql') >= 1, { timeoutMs: 10000 });
     await template.syncSend('e2e-sql', MessageBuilder.withPayload('high again').setHeader('level', 7).build());
-    await waitFor(() => count('sql') >= 2, { timeoutMs: 25000 });
+    await waitFor(() => count('sql') >= 2, { timeoutMs: 10000 });
     expect(inbox.get('sql')).toEqual(['high', 'high again']);
   });
 
@@ -344,7 +344,7 @@ describe('RocketMQModule against an in-process broker', () => {
     expect(explorer.getContainer('e2e-disabled-g')).toBeUndefined();
     await template.syncSend('e2e-disabled', 'nobody listens');
     await template.syncSend('e2e-placeholder', 'via placeholder');
-    await waitFor(() => count('placeholder') >= 1, { timeoutMs: 25000 });
+    await waitFor(() => count('placeholder') >= 1, { timeoutMs: 10000 });
     expect(inbox.get('placeholder')).toEqual(['via placeholder']);
     expect(count('disabled')).toBe(0);
   });
@@ -377,7 +377,7 @@ describe('RocketMQModule against an in-process broker', () => {
   it('a Nest pipe rejecting the payload also keeps it from the handler', async () => {
     await template.syncSend('e2e-pipe', { id: 30, item: 'x', extra: 'not allowed' });
     await template.syncSend('e2e-pipe', { id: 31, item: 'ok' });
-    await waitFor(() => count('pipe') >= 1, { timeoutMs: 25000 });
+    await waitFor(() => count('pipe') >= 1, { timeoutMs: 10000 });
     expect(inbox.get<OrderDto>('pipe').map((o) => o.id)).toEqual([31]);
   });
 
@@ -423,7 +423,7 @@ describe('RocketMQModule against an in-process broker', () => {
     expect(audit).not.toBe(template);
     expect(audit.getProducer().groupName).toBe('e2e-audit-producer');
     await audit.syncSend('e2e-plain', { id: 40, item: 'audit' });
-    await waitFor(() => inbox.get<OrderDto>('plain').some((o) => o.item === 'audit'), { timeoutMs: 25000 });
+    await waitFor(() => inbox.get<OrderDto>('plain').some((o) => o.item === 'audit'), { timeoutMs: 10000 });
   });
 
   it('templates sharing one client instance each get their own request-reply answers', async () => {
