@@ -26,5 +26,5 @@ module.exports = {
     '^@rocketnest/testing$': '<rootDir>/apps/testing/src/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist'],
-  testTimeout: 60000,
+  testTimeout: 30000,
 };

@@ -297,8 +297,9 @@ async function runE2e(baseOpts: BenchOptions, namesrv: string, topicGiven: boole
     },
   });
   await consumer.start();
-  // wait until the consumer owns queues
-  for (let i = 0; i < 100 && consumer.assignedQueues().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  // Wait until every queue of the first rebalance has its start offset: a new group starting from the last offset
+  // would skip messages stored while it is still reading them.
+  for (let i = 0; i < 100 && !consumer.queuesReady(); i++) await new Promise((r) => setTimeout(r, 100));
   const producer = new DefaultMQProducer({
     producerGroup: `${opts.group}_e2e_p`,
     namesrvAddr: namesrv,
