@@ -25,7 +25,7 @@ import { PullRequestHoldService } from './longpolling/pull-request-hold.service'
 import { ConsumerOffsetManager } from './offset/consumer-offset-manager';
 import { BrokerOuterApi, type BrokerIdentity } from './out/broker-outer-api';
 import { AdminBrokerProcessor } from './processor/admin-broker.processor';
-import { BrokerStatsManager } from './stats/broker-stats-manager';
+import { BrokerStatsManager, type BrokerStatsManagerOptions } from './stats/broker-stats-manager';
 import { ClientManageProcessor } from './processor/client-manage.processor';
 import { PullMessageProcessor } from './processor/pull-message.processor';
 import { QueryMessageProcessor } from './processor/query-message.processor';
@@ -55,6 +55,8 @@ export interface BrokerControllerOptions {
   logger?: BrokerLogger;
   /** Header type of responses and broker-initiated requests. Default: env ROCKETMQ_SERIALIZE_TYPE, else JSON. */
   serializeType?: SerializeType;
+  /** Sampling periods of the stats served by VIEW_BROKER_STATS_DATA. Default: Java's 10 s / 10 min / 1 h. */
+  statsSampling?: BrokerStatsManagerOptions;
 }
 
 function serializeTypeFromEnv(env: NodeJS.ProcessEnv): SerializeType {
@@ -143,7 +145,7 @@ export class BrokerController {
     this.brokerOuterApi = new BrokerOuterApi(this.logger);
     this.brokerOuterApi.updateNameServerAddressList(cfg.namesrvAddr);
 
-    this.brokerStatsManager = new BrokerStatsManager(() => this.brokerConfig.brokerClusterName);
+    this.brokerStatsManager = new BrokerStatsManager(() => this.brokerConfig.brokerClusterName, opts.statsSampling);
     this.messageStore = new DefaultMessageStore(
       {
         storePathRootDir: cfg.storePathRootDir,
@@ -167,7 +169,6 @@ export class BrokerController {
       },
       // The store reports the queue's new max offset (consume-queue offset + 1), as Java's listener gets it.
       (topic, queueId, maxOffset, tagsCode, storeTimestamp, properties) => {
-        this.brokerStatsManager.incTopicPutNums(topic);
         this.pullRequestHoldService.notifyMessageArriving(
           topic,
           queueId,

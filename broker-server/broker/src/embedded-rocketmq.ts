@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { NamesrvController } from '@rocketnest/namesrv';
 import { BrokerController } from './broker-controller';
 import type { BrokerConfig } from './config/broker-config';
+import type { BrokerStatsManagerOptions } from './stats/broker-stats-manager';
 import { silentLogger, type BrokerLogger } from './logger';
 
 export interface EmbeddedRocketMQOptions {
@@ -20,6 +21,8 @@ export interface EmbeddedRocketMQOptions {
   brokerConfig?: Partial<BrokerConfig>;
   /** Broker log output. Default: silent. */
   logger?: BrokerLogger;
+  /** Sampling periods of the broker's stats (VIEW_BROKER_STATS_DATA). Default: Java's 10 s / 10 min / 1 h. */
+  statsSampling?: BrokerStatsManagerOptions;
 }
 
 /**
@@ -77,7 +80,7 @@ export class EmbeddedRocketMQ {
           bindAddress,
           namesrvAddr: `${host}:${namesrv.port}`,
         },
-        { logger: opts.logger ?? silentLogger },
+        { logger: opts.logger ?? silentLogger, statsSampling: opts.statsSampling },
       );
     } catch (err) {
       await namesrv.shutdown().catch(() => undefined);

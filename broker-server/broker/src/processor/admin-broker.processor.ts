@@ -264,6 +264,7 @@ export class AdminBrokerProcessor {
     else if (header.topic) topics = [header.topic];
     else topics = [...broker.consumerOffsetManager.whichTopicByConsumer(group)];
     const offsetTable = new Map<MessageQueue, OffsetWrapper>();
+    let consumeTps = 0;
     for (const topic of topics) {
       const tc = broker.topicConfigManager.selectTopicConfig(topic);
       if (!tc) continue;
@@ -280,8 +281,9 @@ export class AdminBrokerProcessor {
           lastTimestamp = await store.getMessageStoreTimeStamp(topic, queueId, consumerOffset - 1);
         offsetTable.set(mq, { brokerOffset, consumerOffset, pullOffset: consumerOffset, lastTimestamp });
       }
+      consumeTps += broker.brokerStatsManager.tpsGroupGetNums(group, topic);
     }
-    const stats: ConsumeStats = { offsetTable, consumeTps: 0 };
+    const stats: ConsumeStats = { offsetTable, consumeTps };
     return bare(ResponseCode.SUCCESS, undefined, encodeConsumeStats(stats));
   }
 
@@ -415,7 +417,10 @@ export class AdminBrokerProcessor {
           }
           offsetTable.set({ topic, brokerName, queueId }, { brokerOffset, consumerOffset, lastTimestamp });
         }
-        const stats: ConsumeStats = { offsetTable, consumeTps: 0 };
+        const stats: ConsumeStats = {
+          offsetTable,
+          consumeTps: broker.brokerStatsManager.tpsGroupGetNums(group, topic),
+        };
         totalDiff += consumeStatsTotalDiff(stats);
         statsOfGroup.push(stats);
       }

@@ -210,6 +210,13 @@ export class PullMessageProcessor {
       groupConfig.groupSysFlag ?? 0,
     );
 
+    if (response.code === ResponseCode.SUCCESS) {
+      const stats = broker.brokerStatsManager;
+      stats.incGroupGetNums(header.consumerGroup, header.topic, result.messageCount);
+      stats.incGroupGetSize(header.consumerGroup, header.topic, result.bufferTotalSize);
+      stats.incBrokerGetNums(result.messageCount);
+    }
+
     const storeOffsetEnable = brokerAllowSuspend && commitOffsetFlag && cfg.brokerRole !== 'SLAVE';
     if (storeOffsetEnable) {
       broker.consumerOffsetManager.commitOffset(

@@ -246,7 +246,7 @@ export class SendMessageProcessor {
     } else {
       result = await broker.messageStore.putMessage(msg);
     }
-    return this.handlePutMessageResult(result, response, queueId, uniqKey);
+    return this.handlePutMessageResult(result, response, msg.topic, queueId, uniqKey);
   }
 
   private async sendBatchMessage(
@@ -289,13 +289,14 @@ export class SendMessageProcessor {
       waitStoreMsgOK: props[MC.WAIT] !== 'false',
     };
     const result = await broker.messageStore.putMessages(batch);
-    return this.handlePutMessageResult(result, response, queueId, props[MC.UNIQ_KEY]);
+    return this.handlePutMessageResult(result, response, batch.topic, queueId, props[MC.UNIQ_KEY]);
   }
 
   /** Java `handlePutMessageResult`: store status → response code, and the response header on success. */
   private handlePutMessageResult(
     result: PutMessageResult,
     response: RemotingCommand,
+    topic: string,
     queueId: number,
     transactionId: string | undefined,
   ): RemotingCommand {
@@ -358,6 +359,12 @@ export class SendMessageProcessor {
     if (!sendOK) return response;
     const append = result.appendResult!;
     this.putCount += append.msgNum;
+    // Java counts under the topic the message was stored in (SCHEDULE_TOPIC_XXXX for a delayed one, the half topic
+    // for a prepared one).
+    const stats = this.broker.brokerStatsManager;
+    stats.incTopicPutNums(topic, append.msgNum, 1);
+    stats.incTopicPutSize(topic, append.wroteBytes);
+    stats.incBrokerPutNums(append.msgNum);
     response.remark = undefined;
     // Ext field order as Java's HashMap writes them (producer wire fixture), so Java and RocketNest answers match.
     const ext: Record<string, string> = { queueId: String(queueId) };

@@ -10,6 +10,7 @@ import type { ProducerManager } from '../client/producer-manager';
 import type { BrokerConfig } from '../config/broker-config';
 import type { ConsumerOffsetManager } from '../offset/consumer-offset-manager';
 import type { SubscriptionGroupManager } from '../subscription/subscription-group-manager';
+import type { BrokerStatsManager } from '../stats/broker-stats-manager';
 import type { TopicConfigManager } from '../topic/topic-config-manager';
 
 type MaybePromise<T> = T | Promise<T>;
@@ -55,6 +56,8 @@ export interface SemanticsHost {
   readonly producerManager: ProducerManager;
   readonly remotingServer: Pick<RemotingServer, 'invoke' | 'invokeOneway'>;
   readonly putMessageHooks: PutMessageHook[];
+  /** Counters for VIEW_BROKER_STATS_DATA (the broker's `BrokerStatsManager`); absent in unit tests. */
+  readonly brokerStatsManager?: Pick<BrokerStatsManager, 'incTopicPutNums' | 'incTopicPutSize' | 'incSendBackNums'>;
   registerLifecycle(component: Lifecycle): void;
   registerProcessor(code: number, processor: RequestProcessor): void;
 }

@@ -22,15 +22,29 @@ describe('StatsItem', () => {
 });
 
 describe('BrokerStatsManager', () => {
-  it('keeps topic puts and group gets under Java stats names and keys', () => {
+  it('keeps topic puts, group gets and send-backs under Java stats names and keys', () => {
     const m = new BrokerStatsManager(() => 'RnCluster');
-    m.incTopicPutNums('T', 3);
+    m.incTopicPutNums('T', 3, 1);
+    m.incTopicPutSize('T', 300);
+    m.incBrokerPutNums(3);
     m.incGroupGetNums('G', 'T', 2);
+    m.incGroupGetNums('G', 'T', 4);
+    m.incGroupGetSize('G', 'T', 600);
+    m.incBrokerGetNums(6);
+    m.incSendBackNums('G', 'T');
     m.sampleAll(1_000_000);
     expect(m.getStatsItem('TOPIC_PUT_NUMS', 'T')!.statsInMinute().sum).toBe(3);
-    expect(m.getStatsItem('GROUP_GET_NUMS', 'T@G')!.statsInHour().sum).toBe(2);
-    expect(m.getStatsItem('BROKER_PUT_NUMS', 'RnCluster')!.statsInDay().sum).toBe(3);
+    expect(m.getStatsItem('TOPIC_PUT_SIZE', 'T')!.statsInMinute().sum).toBe(300);
+    // Two pulls returned 6 messages: 0.6 per second over the 10-s first window, 3 per pull.
+    expect(m.getStatsItem('GROUP_GET_NUMS', 'T@G')!.statsInMinute()).toEqual({ sum: 6, tps: 0.6, avgpt: 3 });
+    expect(m.getStatsItem('GROUP_GET_NUMS', 'T@G')!.statsInHour().sum).toBe(6);
+    expect(m.getStatsItem('GROUP_GET_SIZE', 'T@G')!.statsInDay().sum).toBe(600);
+    expect(m.getStatsItem('SNDBCK_PUT_NUMS', 'T@G')!.statsInMinute().sum).toBe(1);
+    // Broker-wide items count values only (Java adds no times there), so their avgpt stays 0.
+    expect(m.getStatsItem('BROKER_PUT_NUMS', 'RnCluster')!.statsInDay()).toMatchObject({ sum: 3, avgpt: 0 });
+    expect(m.getStatsItem('BROKER_GET_NUMS', 'RnCluster')!.statsInMinute().sum).toBe(6);
     expect(m.getStatsItem('TOPIC_PUT_NUMS', 'other')).toBeUndefined();
+    expect(m.getStatsItem('NO_SUCH_STATS', 'T')).toBeUndefined();
   });
 
   it('samples on its timers and stops them on shutdown', async () => {

@@ -13,6 +13,7 @@ export const BrokerStatsName = {
   GROUP_GET_SIZE: 'GROUP_GET_SIZE',
   BROKER_PUT_NUMS: 'BROKER_PUT_NUMS',
   BROKER_GET_NUMS: 'BROKER_GET_NUMS',
+  SNDBCK_PUT_NUMS: 'SNDBCK_PUT_NUMS',
 } as const;
 export type BrokerStatsName = (typeof BrokerStatsName)[keyof typeof BrokerStatsName];
 
@@ -96,6 +97,11 @@ export interface BrokerStatsManagerOptions {
   hourSampleIntervalMs?: number;
 }
 
+/** Java `BrokerStatsManager.buildStatsKey(topic, group)`. */
+export function buildStatsKey(topic: string, group: string): string {
+  return `${topic}@${group}`;
+}
+
 /** The broker's stats tables: stats name → key (topic, `topic@group`, cluster name) → item. */
 export class BrokerStatsManager {
   private readonly tables = new Map<string, Map<string, StatsItem>>();
@@ -136,24 +142,44 @@ export class BrokerStatsManager {
     });
   }
 
-  /** Messages stored for a topic (`msgNum` per call). */
+  /** Messages a send stored for a topic: `msgNum` per call (a batch counts its messages, one call). */
   incTopicPutNums(topic: string, msgNum = 1, times = 1): void {
     this.inc(BrokerStatsName.TOPIC_PUT_NUMS, topic, msgNum, times);
-    this.inc(BrokerStatsName.BROKER_PUT_NUMS, this.clusterName(), msgNum, times);
   }
 
+  /** Bytes a send wrote to the commit log for a topic. */
   incTopicPutSize(topic: string, size: number): void {
     this.inc(BrokerStatsName.TOPIC_PUT_SIZE, topic, size, 1);
   }
 
-  /** Messages a group pulled from a topic (key `topic@group`). */
-  incGroupGetNums(group: string, topic: string, msgNum: number): void {
-    this.inc(BrokerStatsName.GROUP_GET_NUMS, `${topic}@${group}`, msgNum, 1);
-    this.inc(BrokerStatsName.BROKER_GET_NUMS, this.clusterName(), msgNum, 1);
+  /** Messages stored by sends, broker-wide (key: the cluster name; Java adds the value only, not the times). */
+  incBrokerPutNums(msgNum = 1): void {
+    this.inc(BrokerStatsName.BROKER_PUT_NUMS, this.clusterName(), msgNum, 0);
   }
 
+  /** Messages a pull of `group` returned from `topic` (key `topic@group`). */
+  incGroupGetNums(group: string, topic: string, msgNum: number): void {
+    this.inc(BrokerStatsName.GROUP_GET_NUMS, buildStatsKey(topic, group), msgNum, 1);
+  }
+
+  /** Bytes a pull of `group` returned from `topic` (key `topic@group`). */
   incGroupGetSize(group: string, topic: string, size: number): void {
-    this.inc(BrokerStatsName.GROUP_GET_SIZE, `${topic}@${group}`, size, 1);
+    this.inc(BrokerStatsName.GROUP_GET_SIZE, buildStatsKey(topic, group), size, 1);
+  }
+
+  /** Messages returned by pulls, broker-wide (key: the cluster name; value only, as Java). */
+  incBrokerGetNums(msgNum: number): void {
+    this.inc(BrokerStatsName.BROKER_GET_NUMS, this.clusterName(), msgNum, 0);
+  }
+
+  /** A consumer of `group` sent a message of `topic` back for a retry (key `topic@group`). */
+  incSendBackNums(group: string, topic: string): void {
+    this.inc(BrokerStatsName.SNDBCK_PUT_NUMS, buildStatsKey(topic, group), 1, 1);
+  }
+
+  /** Messages per second `group` pulled from `topic` over the last minute (0 when never pulled; Java's consumeTps). */
+  tpsGroupGetNums(group: string, topic: string): number {
+    return this.getStatsItem(BrokerStatsName.GROUP_GET_NUMS, buildStatsKey(topic, group))?.statsInMinute().tps ?? 0;
   }
 
   /** The item of a stats name and key; undefined when nothing was counted there. */

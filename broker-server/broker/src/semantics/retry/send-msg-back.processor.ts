@@ -6,6 +6,7 @@ import {
   isWriteable,
   RemotingCommandError,
   ResponseCode,
+  SystemTopic,
   getDLQTopic,
   getRetryTopic,
 } from '@rocketnest/common';
@@ -106,8 +107,18 @@ export function createSendMsgBackProcessor(
     inner.putProperty(MessageConst.ORIGIN_MESSAGE_ID, originMsgId ? originMsgId : msgExt.offsetMsgId || msgExt.msgId);
     const refusal = applyDelay(inner);
     if (refusal) return fail(refusal.code, refusal.remark);
-    const result = await host.messageStore.putMessage(finishInner(inner));
+    const stored = finishInner(inner);
+    const result = await host.messageStore.putMessage(stored);
     if (!isPutStored(result)) return fail(ResponseCode.SYSTEM_ERROR, putStatusOf(result));
+    const stats = host.brokerStatsManager;
+    if (stats) {
+      // Java counts puts to the schedule topic here (the retry delay) and the send-back under the original topic.
+      if (stored.topic === SystemTopic.SCHEDULE_TOPIC) {
+        stats.incTopicPutNums(stored.topic, 1, 1);
+        stats.incTopicPutSize(stored.topic, result.appendResult?.wroteBytes ?? 0);
+      }
+      stats.incSendBackNums(header.group, msgExt.getProperty(MessageConst.RETRY_TOPIC) ?? msgExt.topic);
+    }
     return RemotingCommand.createResponse(ResponseCode.SUCCESS);
   };
 }

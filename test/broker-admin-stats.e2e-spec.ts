@@ -1,0 +1,167 @@
+/**
+ * Admin codes Java tools call that depend on what clients did: VIEW_BROKER_STATS_DATA (315) after real sends, pulls
+ * and send-backs over sockets (what `mqadmin statsAll` reads).
+ */
+import { EmbeddedRocketMQ } from '@rocketnest/broker';
+import { Message, RequestCode, ResponseCode } from '@rocketnest/common';
+import {
+  ConsumeConcurrentlyStatus,
+  ConsumeFromWhere,
+  DefaultMQProducer,
+  DefaultMQPushConsumer,
+} from '@rocketnest/client';
+import { RemotingClient, RemotingCommand } from '@rocketnest/remoting';
+import { waitFor } from './utils/wait-for';
+import { FAST, createTopic, unique } from './client-helpers';
+
+interface Snapshot {
+  sum: number;
+  tps: number;
+  avgpt: number;
+}
+interface BrokerStatsData {
+  statsMinute: Snapshot;
+  statsHour: Snapshot;
+  statsDay: Snapshot;
+}
+
+describe('broker stats and consumer admin codes (e2e over sockets)', () => {
+  let mq: EmbeddedRocketMQ;
+  let raw: RemotingClient;
+  let producer: DefaultMQProducer;
+  const toStop: Array<{ shutdown(): Promise<void> }> = [];
+
+  beforeAll(async () => {
+    mq = await EmbeddedRocketMQ.start({
+      brokerConfig: { messageDelayLevel: '1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s 1s' },
+      // Windows of 7 x 200 ms (minute), 7 x 300 ms (hour), 25 x 300 ms (day).
+      statsSampling: { secondsSampleIntervalMs: 200, minutesSampleIntervalMs: 300, hourSampleIntervalMs: 300 },
+    });
+    raw = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    raw.start();
+    producer = new DefaultMQProducer({
+      ...FAST,
+      namesrvAddr: mq.namesrvAddr,
+      producerGroup: unique('pg'),
+      instanceName: unique('p'),
+    });
+    await producer.start();
+  });
+
+  afterEach(async () => {
+    while (toStop.length > 0) await toStop.pop()!.shutdown();
+  });
+
+  afterAll(async () => {
+    await producer.shutdown();
+    await raw.shutdown();
+    await mq.shutdown();
+  });
+
+  const call = (code: number, header: Record<string, string | number | boolean>): Promise<RemotingCommand> =>
+    raw.invoke(mq.brokerAddr, RemotingCommand.createRequest(code, header), 3000);
+
+  async function viewStats(statsName: string, statsKey: string): Promise<BrokerStatsData | undefined> {
+    const res = await call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey });
+    if (res.code !== ResponseCode.SUCCESS) return undefined;
+    return JSON.parse(res.body!.toString('utf8')) as BrokerStatsData;
+  }
+
+  function pushConsumer(group: string): DefaultMQPushConsumer {
+    const c = new DefaultMQPushConsumer({
+      ...FAST,
+      namesrvAddr: mq.namesrvAddr,
+      consumerGroup: group,
+      instanceName: unique('c'),
+      consumeFromWhere: ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET,
+    });
+    toStop.push(c);
+    return c;
+  }
+
+  it('VIEW_BROKER_STATS_DATA serves put, get and send-back counts after real traffic', async () => {
+    const topic = unique('Stats');
+    const group = unique('g');
+    await createTopic(mq.namesrvAddr, topic, 2);
+    const N = 10;
+    for (let i = 0; i < N; i++) await producer.send(new Message(topic, `m${i}`));
+
+    const delivered = new Map<string, number>();
+    const c = pushConsumer(group);
+    c.subscribe(topic, '*');
+    let sentBack = false;
+    c.registerMessageListener({
+      consumeMessage: (msgs) => {
+        for (const m of msgs) delivered.set(m.msgId, (delivered.get(m.msgId) ?? 0) + 1);
+        // The first message is failed once: the client sends it back (CONSUMER_SEND_MSG_BACK).
+        if (!sentBack && msgs.some((m) => m.body.toString() === 'm0')) {
+          sentBack = true;
+          return ConsumeConcurrentlyStatus.RECONSUME_LATER;
+        }
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      },
+    });
+    await c.start();
+    // Every message consumed, and m0 redelivered from the retry topic.
+    await waitFor(() => delivered.size === N && [...delivered.values()].some((n) => n >= 2), { timeoutMs: 15000 });
+
+    const key = `${topic}@${group}`;
+    // The day window: every message pulled once from the topic itself.
+    const gets = await waitFor(
+      async () => {
+        const s = await viewStats('GROUP_GET_NUMS', key);
+        return s && s.statsDay.sum === N ? s : undefined;
+      },
+      { timeoutMs: 5000, message: 'GROUP_GET_NUMS never reached the consumed count' },
+    );
+    expect(gets.statsDay.tps).toBeGreaterThan(0);
+    // avgpt is messages per pull: at least one, at most all of them.
+    expect(gets.statsDay.avgpt).toBeGreaterThanOrEqual(1);
+    expect(gets.statsDay.avgpt).toBeLessThanOrEqual(N);
+    const size = await waitFor(async () => {
+      const s = await viewStats('GROUP_GET_SIZE', key);
+      return s && s.statsDay.sum > 0 ? s : undefined;
+    });
+    // Whole stored records: more than the bodies alone.
+    expect(size.statsDay.sum).toBeGreaterThan(N * 2);
+    const puts = await waitFor(async () => {
+      const s = await viewStats('TOPIC_PUT_NUMS', topic);
+      return s && s.statsDay.sum === N ? s : undefined;
+    });
+    expect(puts.statsDay.avgpt).toBe(1); // one message per send
+    const putSize = await waitFor(async () => {
+      const s = await viewStats('TOPIC_PUT_SIZE', topic);
+      return s && s.statsDay.sum > 0 ? s : undefined;
+    });
+    expect(putSize.statsDay.sum).toBeGreaterThan(N * 2);
+    const back = await waitFor(async () => {
+      const s = await viewStats('SNDBCK_PUT_NUMS', key);
+      return s && s.statsDay.sum === 1 ? s : undefined;
+    });
+    expect(back.statsDay.avgpt).toBe(1);
+    // The redelivery came from the group's retry topic.
+    await waitFor(
+      async () => ((await viewStats('GROUP_GET_NUMS', `%RETRY%${group}@${group}`))?.statsDay.sum ?? 0) >= 1,
+    );
+    const brokerGets = await waitFor(async () => {
+      const s = await viewStats('BROKER_GET_NUMS', mq.broker.brokerConfig.brokerClusterName);
+      return s && s.statsDay.sum >= N + 1 ? s : undefined;
+    });
+    expect(brokerGets.statsDay.avgpt).toBe(0); // broker-wide items count no times (Java)
+  });
+
+  it('VIEW_BROKER_STATS_DATA answers SYSTEM_ERROR for unknown stats and missing header fields', async () => {
+    const unknownKey = await call(RequestCode.VIEW_BROKER_STATS_DATA, {
+      statsName: 'TOPIC_PUT_NUMS',
+      statsKey: 'Nope',
+    });
+    expect(unknownKey.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(unknownKey.remark).toBe('The stats <TOPIC_PUT_NUMS> <Nope> not exist');
+    const unknownName = await call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'NO_SUCH', statsKey: 'x' });
+    expect(unknownName.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(unknownName.remark).toBe('The stats <NO_SUCH> <x> not exist');
+    const missing = await call(RequestCode.VIEW_BROKER_STATS_DATA, { statsName: 'TOPIC_PUT_NUMS' });
+    expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(missing.remark).toContain('statsKey');
+  });
+});
