@@ -164,4 +164,55 @@ describe('broker stats and consumer admin codes (e2e over sockets)', () => {
     expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(missing.remark).toContain('statsKey');
   });
+
+  it('QUERY_CORRECTION_OFFSET: per queue the min offset of the unfiltered groups, Long.MAX_VALUE where the compare group is behind', async () => {
+    const topic = unique('Corr');
+    await createTopic(mq.namesrvAddr, topic, 2);
+    const [a, b, c, d] = ['A', 'B', 'C', 'D'].map((x) => unique(`corr${x}`));
+    const commits: Array<[string, number, number]> = [
+      [a!, 0, 3],
+      [a!, 1, 1],
+      [b!, 0, 1],
+      [b!, 1, 2],
+      [c!, 0, 2],
+      // Below the queue's min offset (0): left out of the minimum.
+      [d!, 0, -1],
+    ];
+    for (const [group, queueId, offset] of commits) {
+      const res = await call(RequestCode.UPDATE_CONSUMER_OFFSET, {
+        consumerGroup: group,
+        topic,
+        queueId,
+        commitOffset: offset,
+      });
+      expect(res.code).toBe(ResponseCode.SUCCESS);
+    }
+    const query = async (filterGroups: string | undefined, compareGroup: string): Promise<string> => {
+      const header: Record<string, string> = { topic, compareGroup };
+      if (filterGroups !== undefined) header.filterGroups = filterGroups;
+      const res = await call(RequestCode.QUERY_CORRECTION_OFFSET, header);
+      expect(res.code).toBe(ResponseCode.SUCCESS);
+      return res.body!.toString('utf8');
+    };
+    // Groups A and C count (B filtered out): queue 0 min(3, 2), queue 1 A's 1; A is not behind either minimum.
+    expect(await query(b, a!)).toBe('{"correctionOffsets":{0:2,1:1}}');
+    // Only B counts.
+    expect(await query(`${a},${c}`, b!)).toBe('{"correctionOffsets":{0:1,1:2}}');
+    // Everybody counts: queue 0 min(3, 1, 2) = 1, queue 1 min(1, 2) = 1.
+    expect(await query(undefined, a!)).toBe('{"correctionOffsets":{0:1,1:1}}');
+    // D's queue-0 offset is below the minimum: no correction there (Java's Long.MAX_VALUE).
+    expect(await query(b, d!)).toBe('{"correctionOffsets":{0:9223372036854775807,1:1}}');
+    // A filtered compare group is not compared (Java drops the filtered groups' offsets first).
+    expect(await query(`${b},${d}`, d!)).toBe('{"correctionOffsets":{0:2,1:1}}');
+    // Unknown topic: nothing to correct.
+    const none = await call(RequestCode.QUERY_CORRECTION_OFFSET, { topic: unique('NoTopic'), compareGroup: a! });
+    expect(none.code).toBe(ResponseCode.SUCCESS);
+    expect(none.body!.toString('utf8')).toBe('{"correctionOffsets":{}}');
+    // The filtered groups keep their offsets.
+    const kept = await call(RequestCode.QUERY_CONSUMER_OFFSET, { consumerGroup: b!, topic, queueId: 1 });
+    expect(kept.extFields?.offset).toBe('2');
+    const missing = await call(RequestCode.QUERY_CORRECTION_OFFSET, { topic });
+    expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(missing.remark).toContain('compareGroup');
+  });
 });

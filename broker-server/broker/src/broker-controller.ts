@@ -270,6 +270,7 @@ export class BrokerController {
     this.registerProcessor(RequestCode.CLEAN_UNUSED_TOPIC, () => a.cleanUnusedTopic());
     this.registerProcessor(RequestCode.QUERY_CONSUME_QUEUE, (req) => a.queryConsumeQueue(req));
     this.registerProcessor(RequestCode.VIEW_BROKER_STATS_DATA, (req) => a.viewBrokerStatsData(req));
+    this.registerProcessor(RequestCode.QUERY_CORRECTION_OFFSET, (req) => a.queryCorrectionOffset(req));
     this.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (req) =>

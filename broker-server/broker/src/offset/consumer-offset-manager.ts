@@ -134,6 +134,29 @@ export class ConsumerOffsetManager {
     return groups;
   }
 
+  /**
+   * Per queue of `topic`, the smallest offset committed by any group except `excludedGroups`, counting only offsets
+   * not below the queue's min offset (Java `queryMinOffsetInAllGroup`, which also deletes the excluded groups'
+   * offsets; this one leaves them alone). Queues are in ascending id order.
+   */
+  queryMinOffsetInAllGroup(
+    topic: string,
+    excludedGroups: ReadonlySet<string>,
+    minOffsetInQueue: (queueId: number) => number,
+  ): Map<number, number> {
+    const min = new Map<number, number>();
+    for (const [key, queues] of this.offsetTable) {
+      const [t, group] = splitKey(key);
+      if (t !== topic || excludedGroups.has(group)) continue;
+      for (const [queueId, offset] of queues) {
+        if (offset < minOffsetInQueue(queueId)) continue;
+        const current = min.get(queueId);
+        if (current === undefined || offset < current) min.set(queueId, offset);
+      }
+    }
+    return new Map([...min].sort((a, b) => a[0] - b[0]));
+  }
+
   /** Copies a group's offsets of `topic` to another group (CLONE_GROUP_OFFSET). */
   cloneOffset(srcGroup: string, destGroup: string, topic: string): void {
     const src = this.offsetTable.get(ConsumerOffsetManager.key(topic, srcGroup));

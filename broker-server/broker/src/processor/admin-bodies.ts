@@ -157,3 +157,11 @@ export function encodeQueryConsumeQueueResponseBody(b: QueryConsumeQueueResponse
     'utf8',
   );
 }
+
+/**
+ * `QueryCorrectionOffsetBody` `{"correctionOffsets":{0:5,1:9223372036854775807}}` — written as fastjson writes a
+ * `Map<Integer, Long>` (bare integer keys); `bigint` values carry Java's `Long.MAX_VALUE`.
+ */
+export function encodeQueryCorrectionOffsetBody(correctionOffsets: ReadonlyMap<number, number | bigint>): Buffer {
+  return Buffer.from(toJavaJson({ correctionOffsets: new Map(correctionOffsets) }, { style: 'fastjson' }), 'utf8');
+}

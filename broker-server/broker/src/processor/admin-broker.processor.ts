@@ -15,6 +15,7 @@ import {
   GetTopicStatsInfoRequestHeader,
   PermName,
   QueryConsumeTimeSpanRequestHeader,
+  QueryCorrectionOffsetHeader,
   QueryTopicConsumeByWhoRequestHeader,
   QueryTopicsByConsumerRequestHeader,
   ViewBrokerStatsDataRequestHeader,
@@ -59,12 +60,16 @@ import {
   GetConsumeStatsInBrokerHeader,
   QueryConsumeQueueRequestHeader,
   encodeBrokerStatsData,
+  encodeQueryCorrectionOffsetBody,
   encodeConsumeStatsList,
   encodeQueryConsumeQueueResponseBody,
   type ConsumeQueueData,
   encodeProducerTableInfo,
   type ProducerInfo,
 } from './admin-bodies';
+
+/** Java `Long.MAX_VALUE`: "no correction" in QUERY_CORRECTION_OFFSET answers. */
+const JAVA_LONG_MAX = 9223372036854775807n;
 
 /** Bytes of one consume-queue entry: commit log offset (8), size (4), tags code (8). */
 const CQ_UNIT_SIZE = 20;
@@ -562,6 +567,36 @@ export class AdminBrokerProcessor {
       statsDay: item.statsInDay(),
     });
     return bare(ResponseCode.SUCCESS, undefined, body);
+  }
+
+  /**
+   * QUERY_CORRECTION_OFFSET (308): per queue of `topic`, the smallest offset committed by the groups other than
+   * `filterGroups` (comma list), ignoring offsets below the queue's min offset; where `compareGroup` (unless filtered
+   * out) has an offset below that minimum, Java's `Long.MAX_VALUE` instead (Java `queryCorrectionOffset`).
+   */
+  queryCorrectionOffset(request: RemotingCommand): RemotingCommand {
+    const header = QueryCorrectionOffsetHeader.decode(request.extFields);
+    const offsets = this.broker.consumerOffsetManager;
+    const store = this.broker.messageStore;
+    const filter = new Set(
+      header.filterGroups && header.filterGroups.trim() !== '' ? header.filterGroups.split(',') : [],
+    );
+    const correction = new Map<number, number | bigint>(
+      offsets.queryMinOffsetInAllGroup(header.topic, filter, (queueId) =>
+        store.getMinOffsetInQueue(header.topic, queueId),
+      ),
+    );
+    // Java drops the filtered groups' offsets first, so a filtered compare group has nothing to compare.
+    const compare = filter.has(header.compareGroup)
+      ? undefined
+      : offsets.queryOffsetTable(header.compareGroup, header.topic);
+    for (const [queueId, offset] of compare ?? []) {
+      const min = correction.get(queueId);
+      // Java fails with a NullPointerException here; a queue without any usable offset gets no correction instead.
+      if (min === undefined) continue;
+      if (min > offset) correction.set(queueId, JAVA_LONG_MAX);
+    }
+    return bare(ResponseCode.SUCCESS, undefined, encodeQueryCorrectionOffsetBody(correction));
   }
 
   deleteSubscriptionGroup(request: RemotingCommand): RemotingCommand {
