@@ -3,10 +3,17 @@
  * and send-backs over sockets (what `mqadmin statsAll` reads).
  */
 import { EmbeddedRocketMQ } from '@rocketnest/broker';
-import { Message, RequestCode, ResponseCode } from '@rocketnest/common';
+import {
+  Message,
+  RequestCode,
+  ResponseCode,
+  decodeGetConsumerStatusBody,
+  type GetConsumerStatusBody,
+} from '@rocketnest/common';
 import {
   ConsumeConcurrentlyStatus,
   ConsumeFromWhere,
+  DefaultMQAdminExt,
   DefaultMQProducer,
   DefaultMQPushConsumer,
 } from '@rocketnest/client';
@@ -214,5 +221,80 @@ describe('broker stats and consumer admin codes (e2e over sockets)', () => {
     const missing = await call(RequestCode.QUERY_CORRECTION_OFFSET, { topic });
     expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
     expect(missing.remark).toContain('compareGroup');
+  });
+
+  it("INVOKE_BROKER_TO_GET_CONSUMER_STATUS collects each online client's offsets (GET_CONSUMER_STATUS_FROM_CLIENT)", async () => {
+    const topic = unique('Status');
+    const group = unique('g');
+    await createTopic(mq.namesrvAddr, topic, 2);
+    const N = 6;
+    for (let i = 0; i < N; i++) await producer.send(new Message(topic, `s${i}`));
+    let consumed = 0;
+    const c = pushConsumer(group);
+    c.subscribe(topic, '*');
+    c.registerMessageListener({
+      consumeMessage: (msgs) => {
+        consumed += msgs.length;
+        return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+      },
+    });
+    await c.start();
+    await waitFor(() => consumed >= N, { timeoutMs: 10000 });
+
+    const ask = async (clientAddr?: string): Promise<GetConsumerStatusBody> => {
+      const header: Record<string, string> = { topic, group };
+      if (clientAddr !== undefined) header.clientAddr = clientAddr;
+      const res = await call(RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, header);
+      expect(res.code).toBe(ResponseCode.SUCCESS);
+      return decodeGetConsumerStatusBody(res.body);
+    };
+    // The client's in-memory offsets reach the end of both queues: N messages in all.
+    const status = await waitFor(async () => {
+      const body = await ask();
+      const [table] = [...body.consumerTable.values()];
+      const total = table ? [...table.values()].reduce((a, b) => a + b, 0) : 0;
+      return total === N ? body : undefined;
+    });
+    expect(status.consumerTable.size).toBe(1);
+    expect(status.messageQueueTable.size).toBe(0);
+    const [clientId, table] = [...status.consumerTable][0]!;
+    expect(
+      [...table.keys()].every((q) => q.topic === topic && q.brokerName === mq.broker.brokerConfig.brokerName),
+    ).toBe(true);
+    expect([...table.keys()].map((q) => q.queueId).sort()).toEqual([0, 1]);
+    // Only the named client is asked; an unknown client id gives an empty table.
+    expect([...(await ask(clientId)).consumerTable.keys()]).toEqual([clientId]);
+    expect((await ask('10.0.0.1@nobody')).consumerTable.size).toBe(0);
+    // Java's raw answer shape: MessageQueue keys written as objects.
+    const raw = await call(RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, { topic, group, clientAddr: clientId });
+    expect(raw.body!.toString('utf8')).toMatch(
+      new RegExp(`^\\{"consumerTable":\\{"${clientId.replace(/[.@]/g, (m) => `\\${m}`)}":\\{\\{"brokerName":`),
+    );
+
+    // The same through the admin client, and VIEW_BROKER_STATS_DATA too.
+    const admin = new DefaultMQAdminExt({ namesrvAddr: mq.namesrvAddr, clientIP: '127.0.0.1' });
+    await admin.start();
+    try {
+      const byAdmin = await admin.getConsumeStatus(topic, group);
+      expect([...byAdmin.keys()]).toEqual([clientId]);
+      expect([...byAdmin.get(clientId)!.values()].reduce((a, b) => a + b, 0)).toBe(N);
+      const stats = await waitFor(async () => {
+        const s = await admin.viewBrokerStatsData(mq.brokerAddr, 'GROUP_GET_NUMS', `${topic}@${group}`);
+        return s.statsDay.sum === N ? s : undefined;
+      });
+      expect(stats.statsDay.avgpt).toBeGreaterThanOrEqual(1);
+      await expect(admin.viewBrokerStatsData(mq.brokerAddr, 'GROUP_GET_NUMS', 'none@none')).rejects.toThrow(
+        'The stats <GROUP_GET_NUMS> <none@none> not exist',
+      );
+    } finally {
+      await admin.shutdown();
+    }
+
+    const offline = await call(RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, { topic, group: 'NobodyHere' });
+    expect(offline.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(offline.remark).toBe('No Any Consumer online in the consumer group: [NobodyHere]');
+    const missing = await call(RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, { topic });
+    expect(missing.code).toBe(ResponseCode.SYSTEM_ERROR);
+    expect(missing.remark).toContain('group');
   });
 });

@@ -7,6 +7,9 @@ import {
   GetConsumerConnectionListRequestHeader,
   GetEarliestMsgStoretimeRequestHeader,
   GetConsumerRunningInfoRequestHeader,
+  GetConsumerStatusRequestHeader,
+  decodeGetConsumerStatusBody,
+  encodeGetConsumerStatusBody,
   GetMaxOffsetRequestHeader,
   GetMinOffsetRequestHeader,
   GetProducerConnectionListRequestHeader,
@@ -89,6 +92,8 @@ const FIXED_SYSTEM_TOPICS: readonly string[] = [
 
 /** Java `MQVersion.Version.V3_1_8_SNAPSHOT.ordinal()`: oldest client that answers GET_CONSUMER_RUNNING_INFO. */
 const V3_1_8_SNAPSHOT = 62;
+/** Java `MQVersion.Version.V3_0_7_SNAPSHOT.ordinal()`: oldest client that answers GET_CONSUMER_STATUS_FROM_CLIENT. */
+const V3_0_7_SNAPSHOT = 28;
 
 /** A response without a custom header: Java writes no `extFields` for these. */
 function bare(code: number, remark?: string, body?: Buffer): RemotingCommand {
@@ -355,6 +360,47 @@ export class AdminBrokerProcessor {
         `invoke consumer <${info.clientId}> <${request.code}> Exception: ${(err as Error).message}`,
       );
     }
+  }
+
+  /**
+   * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223): asks each online consumer of the group (only `clientAddr`'s when that
+   * names a client id) for its in-memory offsets of `topic` (GET_CONSUMER_STATUS_FROM_CLIENT, 221, on the client's
+   * connection) and answers `GetConsumerStatusBody {consumerTable: {clientId: {mq: offset}}}`. A client that fails or
+   * times out is left out, as Java does (`Broker2Client.getConsumeStatus`).
+   */
+  async getConsumerStatus(request: RemotingCommand): Promise<RemotingCommand> {
+    const header = GetConsumerStatusRequestHeader.decode(request.extFields);
+    const broker = this.broker;
+    const { topic, group } = header;
+    const origin = header.clientAddr && header.clientAddr.trim() !== '' ? header.clientAddr : undefined;
+    const channels = broker.consumerManager.getConsumerGroupInfo(group)?.channelInfoTable;
+    if (!channels || channels.size === 0) {
+      return bare(ResponseCode.SYSTEM_ERROR, `No Any Consumer online in the consumer group: [${group}]`);
+    }
+    const consumerTable = new Map<string, Map<MessageQueue, number>>();
+    for (const info of channels.values()) {
+      if (info.version < V3_0_7_SNAPSHOT) {
+        return bare(ResponseCode.SYSTEM_ERROR, `the client does not support this feature. version=${info.version}`);
+      }
+      if (origin !== undefined && origin !== info.clientId) continue;
+      const ask = RemotingCommand.createRequest(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT, { topic, group });
+      try {
+        const response = await broker.remotingServer.invoke(info.channel, ask, 5000);
+        if (response.code === ResponseCode.SUCCESS && response.body && response.body.length > 0) {
+          consumerTable.set(info.clientId, decodeGetConsumerStatusBody(response.body).messageQueueTable);
+        }
+      } catch (err) {
+        broker.logger.warn(
+          `[get-consumer-status] get consumer status exception. topic=${topic}, group=${group}, client=${info.clientId}: ${(err as Error).message}`,
+        );
+      }
+      if (origin !== undefined) break;
+    }
+    return bare(
+      ResponseCode.SUCCESS,
+      undefined,
+      encodeGetConsumerStatusBody({ messageQueueTable: new Map(), consumerTable }, { style: 'fastjson' }),
+    );
   }
 
   queryTopicConsumeByWho(request: RemotingCommand): RemotingCommand {

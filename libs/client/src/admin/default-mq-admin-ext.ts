@@ -3,6 +3,7 @@ import {
   RequestCode,
   ResponseCode,
   UNIQUE_MSG_QUERY_FLAG,
+  decodeGetConsumerStatusBody,
   decodeMessageRecords,
   decodeOffsetMessageId,
   hostToString,
@@ -23,6 +24,20 @@ import {
   type TopicRouteData,
 } from '../impl/mq-client-api';
 import { MQClientManager, type MQClientInstance } from '../impl/mq-client-instance';
+
+/** One window of a broker stats item (Java `BrokerStatsItem`). */
+export interface BrokerStatsItem {
+  sum: number;
+  tps: number;
+  avgpt: number;
+}
+
+/** VIEW_BROKER_STATS_DATA answer (Java `BrokerStatsData`): the last minute, hour and day. */
+export interface BrokerStatsData {
+  statsMinute: BrokerStatsItem;
+  statsHour: BrokerStatsItem;
+  statsDay: BrokerStatsItem;
+}
 
 export interface AdminOptions extends ClientOptions {
   /** Group used for the admin's client registration. Default `admin_ext_group`. */
@@ -540,6 +555,50 @@ export class DefaultMQAdminExt {
     const raw = parseBodyJson(response);
     const table = isPlainObject(raw.table) ? raw.table : {};
     return Object.fromEntries(Object.entries(table).map(([k, v]) => [k, String(v)]));
+  }
+
+  /**
+   * VIEW_BROKER_STATS_DATA (315): one stats item of a broker, e.g. `TOPIC_PUT_NUMS` / topic or `GROUP_GET_NUMS` /
+   * `topic@group` (what `mqadmin statsAll` reads). Throws the broker's SYSTEM_ERROR when nothing was counted there.
+   */
+  async viewBrokerStatsData(brokerAddr: string, statsName: string, statsKey: string): Promise<BrokerStatsData> {
+    const response = await this.c.remoting.invoke(
+      brokerAddr,
+      this.c.api.request(RequestCode.VIEW_BROKER_STATS_DATA, { statsName, statsKey }),
+      this.timeoutMs,
+    );
+    expectSuccess(response, brokerAddr);
+    const raw = parseBodyJson(response);
+    const item = (v: unknown): BrokerStatsItem => {
+      const o = isPlainObject(v) ? v : {};
+      return { sum: n(o.sum), tps: n(o.tps), avgpt: n(o.avgpt) };
+    };
+    return { statsMinute: item(raw.statsMinute), statsHour: item(raw.statsHour), statsDay: item(raw.statsDay) };
+  }
+
+  /**
+   * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223): client id → that consumer's in-memory offsets of `topic`, collected by
+   * the first broker of the topic's route from every online client of the group (only `clientAddr`'s when given).
+   */
+  async getConsumeStatus(
+    topic: string,
+    group: string,
+    clientAddr = '',
+  ): Promise<Map<string, Map<MessageQueue, number>>> {
+    const route = await this.examineTopicRouteInfo(topic);
+    const addr = route.brokerDatas[0]?.brokerAddrs.get(0);
+    if (!addr) return new Map();
+    const response = await this.c.remoting.invoke(
+      addr,
+      this.c.api.request(RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, {
+        topic: this.ns(topic),
+        group: this.ns(group),
+        clientAddr,
+      }),
+      this.timeoutMs,
+    );
+    expectSuccess(response, addr);
+    return decodeGetConsumerStatusBody(response.body).consumerTable;
   }
 
   /** Max offset of one queue. */

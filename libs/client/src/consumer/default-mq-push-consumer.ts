@@ -409,6 +409,16 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
     return this.offsetStore?.cloneOffsetTable() ?? new Map<string, { mq: MessageQueue; offset: number }>();
   }
 
+  /** GET_CONSUMER_STATUS_FROM_CLIENT: the in-memory offsets of `topic`'s queues (every topic when blank), as Java. */
+  consumerStatus(topic: string): Map<MessageQueue, number> {
+    const out = new Map<MessageQueue, number>();
+    for (const { mq, offset } of this.currentOffsets().values()) {
+      if (topic.trim() !== '' && mq.topic !== topic) continue;
+      out.set(mq, offset);
+    }
+    return out;
+  }
+
   /**
    * for-await style: `for await (const msg of consumer)`. Call before `start()`. Each message is acknowledged when the
    * loop asks for the next one; throwing from the loop body (or `break`) marks the current one RECONSUME_LATER.
@@ -856,7 +866,10 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
       for (let i = ackIndex + 1; i < msgs.length; i++) {
         const m = msgs[i]!;
         // While shutting down, leave failed messages uncommitted: they are delivered again after restart.
-        if (this.abort.signal.aborted || (await this.trySendMessageBack(m, ctx.delayLevelWhenNextConsume, mq.brokerName)) !== undefined) {
+        if (
+          this.abort.signal.aborted ||
+          (await this.trySendMessageBack(m, ctx.delayLevelWhenNextConsume, mq.brokerName)) !== undefined
+        ) {
           m.reconsumeTimes++;
           failedBack.push(m);
         }

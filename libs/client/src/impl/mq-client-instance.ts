@@ -3,6 +3,7 @@ import {
   MessageConst,
   RequestCode,
   ResponseCode,
+  encodeGetConsumerStatusBody,
   type MessageExt,
   type MessageQueue,
 } from '@rocketnest/common';
@@ -72,6 +73,8 @@ export interface MQConsumerInner {
   runningInfo?(): Record<string, unknown>;
   /** CONSUME_MESSAGE_DIRECTLY. */
   consumeMessageDirectly?(body: Buffer, brokerName: string | undefined): Promise<Record<string, unknown>>;
+  /** GET_CONSUMER_STATUS_FROM_CLIENT: the in-memory offsets of the topic's queues (all queues when blank). */
+  consumerStatus?(topic: string): Map<MessageQueue, number>;
 }
 
 /** Receives the reply (PUSH_REPLY_MESSAGE_TO_CLIENT) to one pending request, matched by its CORRELATION_ID. */
@@ -464,6 +467,18 @@ export class MQClientInstance {
       response.body = Buffer.from(JSON.stringify(result), 'utf8');
       return response;
     });
+    this.remoting.registerProcessor(RequestCode.GET_CONSUMER_STATUS_FROM_CLIENT, (req) => {
+      // Java `ClientRemotingProcessor.getConsumeStatus`: an unknown group (or a lite pull consumer) has no table.
+      const consumer = this.consumers.get(req.extFields?.group ?? '');
+      const messageQueueTable =
+        consumer?.consumerStatus?.(req.extFields?.topic ?? '') ?? new Map<MessageQueue, number>();
+      const response = RemotingCommand.createResponse(ResponseCode.SUCCESS);
+      response.body = encodeGetConsumerStatusBody(
+        { messageQueueTable, consumerTable: new Map() },
+        { style: 'fastjson' },
+      );
+      return response;
+    });
     this.remoting.registerProcessor(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, (req, channel) => {
       let reply: MessageExt;
       try {
@@ -479,7 +494,9 @@ export class MQClientInstance {
         this.replyWaiters.delete(correlationId);
         waiter(reply);
       } else {
-        this.logger.warn(`reply ${correlationId ?? '(no CORRELATION_ID)'} from ${channel.remoteAddr} matches no request`);
+        this.logger.warn(
+          `reply ${correlationId ?? '(no CORRELATION_ID)'} from ${channel.remoteAddr} matches no request`,
+        );
       }
       return RemotingCommand.createResponse(ResponseCode.SUCCESS);
     });

@@ -148,6 +148,46 @@ export function decodeResetOffsetBody(body: Uint8Array | string | null | undefin
   return { offsetTable: messageQueueMap(o, 'offsetTable', path, (v, p) => toNumber(v, p)) };
 }
 
+/**
+ * GET_CONSUMER_STATUS_FROM_CLIENT (221) answer (`messageQueueTable`: the client's in-memory offsets of one topic) and
+ * INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223) answer (`consumerTable`: client id → that client's table):
+ * `{"consumerTable":{"clientId":{{mq}:offset}},"messageQueueTable":{{mq}:offset}}`.
+ */
+export interface GetConsumerStatusBody {
+  messageQueueTable: Map<MessageQueue, number>;
+  consumerTable: Map<string, Map<MessageQueue, number>>;
+}
+
+export function encodeGetConsumerStatusBody(body: GetConsumerStatusBody, options: BodyEncodeOptions = {}): Buffer {
+  return encodeBody(
+    {
+      consumerTable: new Map([...body.consumerTable].map(([id, t]) => [id, messageQueueMapJson(t, (n) => n)])),
+      messageQueueTable: messageQueueMapJson(body.messageQueueTable, (n) => n),
+    },
+    { style: options.style },
+  );
+}
+
+export function decodeGetConsumerStatusBody(body: Uint8Array | string | null | undefined): GetConsumerStatusBody {
+  const path = 'GetConsumerStatusBody';
+  const o = parseObjectBody(body, path);
+  const consumerTable = new Map<string, Map<MessageQueue, number>>();
+  const table = o.consumerTable;
+  if (table !== undefined && table !== null) {
+    for (const [id, inner] of javaMapEntries(table, `${path}.consumerTable`)) {
+      const at = `${path}.consumerTable[${JSON.stringify(String(id))}]`;
+      consumerTable.set(
+        String(id),
+        messageQueueMap({ t: inner }, 't', at, (v, p) => toNumber(v, p)),
+      );
+    }
+  }
+  return {
+    messageQueueTable: messageQueueMap(o, 'messageQueueTable', path, (v, p) => toNumber(v, p)),
+    consumerTable,
+  };
+}
+
 export interface ConsumerOffsetEncodeOptions extends BodyEncodeOptions {
   /** fastjson PrettyFormat, as the broker writes `config/consumerOffset.json`. */
   pretty?: boolean;
