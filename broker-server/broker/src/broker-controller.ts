@@ -272,6 +272,7 @@ export class BrokerController {
     this.registerProcessor(RequestCode.VIEW_BROKER_STATS_DATA, (req) => a.viewBrokerStatsData(req));
     this.registerProcessor(RequestCode.QUERY_CORRECTION_OFFSET, (req) => a.queryCorrectionOffset(req));
     this.registerProcessor(RequestCode.INVOKE_BROKER_TO_GET_CONSUMER_STATUS, (req) => a.getConsumerStatus(req));
+    this.registerProcessor(RequestCode.RESUME_CHECK_HALF_MESSAGE, (req) => a.resumeCheckHalfMessage(req));
     this.registerProcessor(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => a.callConsumer(req));
     this.registerProcessor(RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, (req) =>

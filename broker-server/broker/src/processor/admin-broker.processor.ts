@@ -19,6 +19,9 @@ import {
   PermName,
   QueryConsumeTimeSpanRequestHeader,
   QueryCorrectionOffsetHeader,
+  ResumeCheckHalfMessageRequestHeader,
+  MessageConst,
+  decodeOffsetMessageId,
   QueryTopicConsumeByWhoRequestHeader,
   QueryTopicsByConsumerRequestHeader,
   ViewBrokerStatsDataRequestHeader,
@@ -58,6 +61,7 @@ import {
   BrokerConfigError,
 } from '../config/broker-config';
 import { TopicConfigManager } from '../topic/topic-config-manager';
+import { finishInner, toInner } from '../semantics/util/message-util';
 import { successResponse } from './processor-util';
 import {
   GetConsumeStatsInBrokerHeader,
@@ -643,6 +647,44 @@ export class AdminBrokerProcessor {
       if (min > offset) correction.set(queueId, JAVA_LONG_MAX);
     }
     return bare(ResponseCode.SUCCESS, undefined, encodeQueryCorrectionOffsetBody(correction));
+  }
+
+  /**
+   * RESUME_CHECK_HALF_MESSAGE (323): the message at the offset msgId (typically one the check service gave up on and
+   * moved to TRANS_CHECK_MAX_TIME_TOPIC) is stored again in queue 0 of the half topic with TRANSACTION_CHECK_TIMES
+   * back to 0, so the next check run asks its producer again (Java `resumeCheckHalfMessage`). A missing or bad msgId,
+   * or no message at its offset, is Java's SYSTEM_ERROR "Exception was thrown …".
+   */
+  async resumeCheckHalfMessage(request: RemotingCommand): Promise<RemotingCommand> {
+    const failed = 'Exception was thrown when putting message back to RMQ_SYS_TRANS_HALF_TOPIC.';
+    const broker = this.broker;
+    let msgId: string | undefined;
+    try {
+      msgId = ResumeCheckHalfMessageRequestHeader.decode(request.extFields).msgId;
+    } catch {
+      msgId = undefined;
+    }
+    if (!msgId) return bare(ResponseCode.SYSTEM_ERROR, failed);
+    let commitLogOffset: number;
+    try {
+      commitLogOffset = decodeOffsetMessageId(msgId).offset;
+    } catch {
+      return bare(ResponseCode.SYSTEM_ERROR, failed);
+    }
+    const msg = await broker.messageStore.lookMessageByOffset(commitLogOffset).catch(() => null);
+    if (!msg) return bare(ResponseCode.SYSTEM_ERROR, failed);
+    const inner = toInner(msg, { topic: SystemTopic.TRANS_HALF_TOPIC, queueId: 0 });
+    inner.putProperty(MessageConst.TRANSACTION_CHECK_TIMES, '0');
+    inner.waitStoreMsgOK = false;
+    const result = await broker.messageStore.putMessage(finishInner(inner));
+    if (result.status !== 'PUT_OK') {
+      broker.logger.error('Put message back to RMQ_SYS_TRANS_HALF_TOPIC failed.');
+      return bare(ResponseCode.SYSTEM_ERROR, 'Put message back to RMQ_SYS_TRANS_HALF_TOPIC failed.');
+    }
+    broker.logger.info(
+      `Put message back to RMQ_SYS_TRANS_HALF_TOPIC. real topic=${msg.getProperty(MessageConst.REAL_TOPIC) ?? ''}`,
+    );
+    return bare(ResponseCode.SUCCESS);
   }
 
   deleteSubscriptionGroup(request: RemotingCommand): RemotingCommand {

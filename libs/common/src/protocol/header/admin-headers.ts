@@ -179,6 +179,13 @@ export const QueryCorrectionOffsetHeader = defineHeader(
 );
 export type QueryCorrectionOffsetHeader = DecodedHeader<typeof QueryCorrectionOffsetHeader.spec>;
 
+/** RESUME_CHECK_HALF_MESSAGE (323): `msgId` is the offset msgId of the stored message (nullable in Java). */
+export const ResumeCheckHalfMessageRequestHeader = defineHeader(
+  { msgId: opt.string, ...RPC_REQUEST_BASE },
+  'ResumeCheckHalfMessageRequestHeader',
+);
+export type ResumeCheckHalfMessageRequestHeader = DecodedHeader<typeof ResumeCheckHalfMessageRequestHeader.spec>;
+
 /** GET_BROKER_CONFIG (26) response: the body is the broker's properties text. */
 export const GetBrokerConfigResponseHeader = defineHeader({ version: req.string }, 'GetBrokerConfigResponseHeader');
 export type GetBrokerConfigResponseHeader = DecodedHeader<typeof GetBrokerConfigResponseHeader.spec>;
