@@ -7,4 +7,3 @@ export * from './compression';
 export * from './message-decoder';
 export * from './message-batch';
 export * from './message-id';
-export * from './lz4-frame';
