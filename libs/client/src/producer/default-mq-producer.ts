@@ -10,7 +10,15 @@ import {
   ResponseCode,
   RocketMQError,
   RemotingTimeoutError,
-  compressBody,
+  CompressionType,
+  DEFAULT_COMPRESS_LEVEL,
+  DEFAULT_COMPRESS_OVER_BYTES,
+  DEFAULT_COMPRESS_TYPE,
+  assertCompressionAvailable,
+  compressBodyAsync,
+  compressionTypeOf,
+  markCompressed,
+  type CompressionTypeName,
   createUniqId,
   encodeBatchMessages,
   encodeMessageProperties,
@@ -47,8 +55,15 @@ export interface ProducerOptions extends ClientOptions {
   retryTimesWhenSendAsyncFailed?: number;
   /** Retry on another broker when the store answered FLUSH_*_TIMEOUT / SLAVE_NOT_AVAILABLE. Default false. */
   retryAnotherBrokerWhenNotStoreOK?: boolean;
-  /** Bodies larger than this are zlib-compressed (not batches). Default 4096 bytes. */
+  /** Single (non-batch) bodies of at least this many bytes are compressed with `compressType`. Default 4096 bytes. */
   compressMsgBodyOverHowmuch?: number;
+  /**
+   * Body compression (Java 5.x `rocketmq.message.compressType`): 'ZLIB' (default), 'LZ4' (LZ4 frame) or 'ZSTD'. LZ4
+   * and ZSTD use native packages; where their binary cannot load, the constructor throws CompressionUnavailableError.
+   */
+  compressType?: CompressionTypeName;
+  /** Compression level (Java `rocketmq.message.compressLevel`): zlib 0–9, zstd 1–22; LZ4 ignores it. Default 5. */
+  compressLevel?: number;
   /** Largest body (batch: encoded batch). Default 4 MiB. */
   maxMessageSize?: number;
   /** Template topic for auto-creation. Default `TBW102`. */
@@ -104,6 +119,8 @@ export class DefaultMQProducer implements MQProducerInner {
       | 'retryTimesWhenSendAsyncFailed'
       | 'retryAnotherBrokerWhenNotStoreOK'
       | 'compressMsgBodyOverHowmuch'
+      | 'compressType'
+      | 'compressLevel'
       | 'maxMessageSize'
       | 'createTopicKey'
       | 'defaultTopicQueueNums'
@@ -112,6 +129,7 @@ export class DefaultMQProducer implements MQProducerInner {
     ProducerOptions;
   protected client: MQClientInstance | undefined;
   readonly faultStrategy: MQFaultStrategy;
+  private readonly compressionType: CompressionType;
   private readonly topicPublishInfoTable = new Map<string, TopicPublishInfo>();
   private readonly asyncLimiter: InFlightLimiter;
   private readonly replyFutures = new Map<string, { resolve: (m: MessageExt) => void; reject: (e: Error) => void }>();
@@ -126,12 +144,16 @@ export class DefaultMQProducer implements MQProducerInner {
       retryTimesWhenSendFailed: 2,
       retryTimesWhenSendAsyncFailed: 2,
       retryAnotherBrokerWhenNotStoreOK: false,
-      compressMsgBodyOverHowmuch: 4096,
+      compressMsgBodyOverHowmuch: DEFAULT_COMPRESS_OVER_BYTES,
+      compressType: DEFAULT_COMPRESS_TYPE,
+      compressLevel: DEFAULT_COMPRESS_LEVEL,
       maxMessageSize: 4 * 1024 * 1024,
       createTopicKey: 'TBW102',
       defaultTopicQueueNums: 4,
       ...options,
     };
+    this.compressionType = compressionTypeOf(this.options.compressType ?? DEFAULT_COMPRESS_TYPE);
+    assertCompressionAvailable(this.compressionType);
     this.groupName = wrapNamespace(options.namespace, options.producerGroup);
     this.faultStrategy = new MQFaultStrategy({ sendLatencyFaultEnable: options.sendLatencyFaultEnable ?? false });
     this.asyncLimiter = new InFlightLimiter(options.maxAsyncInFlight ?? 65535);
@@ -539,9 +561,13 @@ export class DefaultMQProducer implements MQProducerInner {
     if (!isBatch && !msg.getProperty(MessageConst.UNIQ_KEY)) msg.putProperty(MessageConst.UNIQ_KEY, createUniqId());
     let sysFlag = 0;
     let body = msg.body;
-    if (!isBatch && body.length > this.options.compressMsgBodyOverHowmuch) {
-      body = compressBody(body);
-      sysFlag |= MessageSysFlag.COMPRESSED_FLAG | MessageSysFlag.COMPRESSION_ZLIB_TYPE;
+    if (!isBatch && body.length >= this.options.compressMsgBodyOverHowmuch) {
+      // Java tryToCompressMessage: COMPRESSED_FLAG plus the type's flag bits.
+      body = await compressBodyAsync(body, {
+        type: this.compressionType,
+        level: this.options.compressLevel ?? DEFAULT_COMPRESS_LEVEL,
+      });
+      sysFlag = markCompressed(sysFlag, this.compressionType);
     }
     if (msg.getProperty(MessageConst.TRAN_MSG) === 'true') sysFlag |= MessageSysFlag.TRANSACTION_PREPARED_TYPE;
     const properties = { ...msg.properties };
