@@ -28,6 +28,8 @@ import { AdminBrokerProcessor } from './processor/admin-broker.processor';
 import { BrokerStatsManager, type BrokerStatsManagerOptions } from './stats/broker-stats-manager';
 import { ClientManageProcessor } from './processor/client-manage.processor';
 import { PullMessageProcessor } from './processor/pull-message.processor';
+import { PopMessageProcessor } from './pop/pop-message.processor';
+import { QueryAssignmentProcessor } from './pop/query-assignment.processor';
 import { QueryMessageProcessor } from './processor/query-message.processor';
 import { SendMessageProcessor } from './processor/send-message.processor';
 import { installMessagingSemantics } from './semantics/install';
@@ -101,6 +103,10 @@ export class BrokerController {
   readonly clientManageProcessor: ClientManageProcessor;
   readonly adminBrokerProcessor: AdminBrokerProcessor;
   readonly queryMessageProcessor: QueryMessageProcessor;
+  /** POP_MESSAGE / ACK_MESSAGE / CHANGE_MESSAGE_INVISIBLETIME, checkpoints and revive. */
+  readonly popMessageProcessor: PopMessageProcessor;
+  /** QUERY_ASSIGNMENT / SET_MESSAGE_REQUEST_MODE. */
+  readonly queryAssignmentProcessor: QueryAssignmentProcessor;
 
   /** Version of the broker config (GET_BROKER_CONFIG header). */
   configDataVersion: DataVersion = newDataVersion();
@@ -169,6 +175,7 @@ export class BrokerController {
       },
       // The store reports the queue's new max offset (consume-queue offset + 1), as Java's listener gets it.
       (topic, queueId, maxOffset, tagsCode, storeTimestamp, properties) => {
+        this.popMessageProcessor.notifyMessageArriving(topic, queueId);
         this.pullRequestHoldService.notifyMessageArriving(
           topic,
           queueId,
@@ -186,6 +193,8 @@ export class BrokerController {
     this.clientManageProcessor = new ClientManageProcessor(this);
     this.adminBrokerProcessor = new AdminBrokerProcessor(this);
     this.queryMessageProcessor = new QueryMessageProcessor(this);
+    this.popMessageProcessor = new PopMessageProcessor(this);
+    this.queryAssignmentProcessor = new QueryAssignmentProcessor(this);
     this.pullRequestHoldService = new PullRequestHoldService({
       getMaxOffsetInQueue: (topic, queueId) => this.messageStore.getMaxOffsetInQueue(topic, queueId),
       executeRequestWhenWakeup: (pull) => this.pullMessageProcessor.executeRequestWhenWakeup(pull),
@@ -241,6 +250,13 @@ export class BrokerController {
     this.registerProcessor(RequestCode.GET_CONSUMER_LIST_BY_GROUP, (req) => cm.getConsumerListByGroup(req));
     this.registerProcessor(RequestCode.QUERY_CONSUMER_OFFSET, (req) => cm.queryConsumerOffset(req));
     this.registerProcessor(RequestCode.UPDATE_CONSUMER_OFFSET, (req) => cm.updateConsumerOffset(req));
+    const pop = this.popMessageProcessor;
+    this.registerProcessor(RequestCode.POP_MESSAGE, (req, ch) => pop.popMessage(req, ch));
+    this.registerProcessor(RequestCode.ACK_MESSAGE, (req, ch) => pop.ackMessage(req, ch));
+    this.registerProcessor(RequestCode.CHANGE_MESSAGE_INVISIBLETIME, (req, ch) => pop.changeInvisibleTime(req, ch));
+    const qa = this.queryAssignmentProcessor;
+    this.registerProcessor(RequestCode.QUERY_ASSIGNMENT, (req, ch) => qa.queryAssignment(req, ch));
+    this.registerProcessor(RequestCode.SET_MESSAGE_REQUEST_MODE, (req) => qa.setMessageRequestMode(req));
     const q = this.queryMessageProcessor;
     this.registerProcessor(RequestCode.QUERY_MESSAGE, (req) => q.queryMessage(req));
     this.registerProcessor(RequestCode.VIEW_MESSAGE_BY_ID, (req) => q.viewMessageById(req));
@@ -311,6 +327,8 @@ export class BrokerController {
     this.topicConfigManager.load();
     this.subscriptionGroupManager.load();
     this.consumerOffsetManager.load();
+    this.queryAssignmentProcessor.load();
+    this.popMessageProcessor.load();
     await this.remotingServer.start();
     // An ephemeral listen port is known only now; records and msgIds carry the real one.
     this.storeHost.port = this.remotingServer.port;
@@ -323,6 +341,7 @@ export class BrokerController {
       this.startedComponents.push(component);
     }
     this.pullRequestHoldService.start();
+    this.popMessageProcessor.start();
     this.brokerStatsManager.start();
     this.brokerOuterApi.start();
     this.schedule(
@@ -392,6 +411,11 @@ export class BrokerController {
         .catch(() => undefined);
     }
     this.pullRequestHoldService.shutdown();
+    try {
+      await this.popMessageProcessor.shutdown();
+    } catch (err) {
+      this.logger.error('the pop service failed to shut down', err);
+    }
     this.brokerStatsManager.shutdown();
     for (const component of this.startedComponents.splice(0).reverse()) {
       try {

@@ -115,6 +115,28 @@ export interface BrokerConfig {
   /** Default 259200 s. */
   timerMaxDelaySec: number;
 
+  // --- POP consumption (5.x)
+  /** Mode QUERY_ASSIGNMENT answers for a (topic, group) nobody set with SET_MESSAGE_REQUEST_MODE. Default PULL. */
+  defaultMessageRequestMode: 'PULL' | 'POP';
+  /** popShareQueueNum of that default POP mode; -1 (or 0) = every client pops every queue. Default -1. */
+  defaultPopShareQueueNum: number;
+  /** QUERY_ASSIGNMENT allocates per client (else every client gets every queue). Default true. */
+  serverLoadBalancerEnable: boolean;
+  /** Revive queues (reviveQid = round robin over them). Default 8. */
+  reviveQueueNum: number;
+  /** POP retry topics named `%RETRY%<group>+<topic>` (V2) instead of `%RETRY%<group>_<topic>`. Default false. */
+  enableRetryTopicV2: boolean;
+  /** Parked POP requests per topic@group@queueId before POLLING_FULL. Default 1024. */
+  popPollingSize: number;
+  /** Parked POP requests in total before POLLING_FULL. Default 100000. */
+  maxPopPollingSize: number;
+  /** How often expired checkpoints are revived, ms (Java `reviveInterval`). Default 1000. */
+  reviveInterval: number;
+  /** Answer retry messages under their `%RETRY%` topic instead of the original one. Default false. */
+  popResponseReturnActualRetryTopic: boolean;
+  /** RocketNest: how often the checkpoint table is written when it changed, ms. Default 1000. */
+  popCheckpointFlushInterval: number;
+
   // --- transactions
   /** Default 6000 ms. */
   transactionTimeOut: number;
@@ -255,6 +277,16 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<keyof BrokerConfig, KeyKind>> =
   timerWheelEnable: 'bool',
   timerPrecisionMs: 'long',
   timerMaxDelaySec: 'int',
+  defaultMessageRequestMode: { enum: ['PULL', 'POP'] },
+  defaultPopShareQueueNum: 'int',
+  serverLoadBalancerEnable: 'bool',
+  reviveQueueNum: 'int',
+  enableRetryTopicV2: 'bool',
+  popPollingSize: 'int',
+  maxPopPollingSize: 'long',
+  reviveInterval: 'long',
+  popResponseReturnActualRetryTopic: 'bool',
+  popCheckpointFlushInterval: 'long',
   transactionTimeOut: 'long',
   transactionCheckMax: 'int',
   transactionCheckInterval: 'long',
@@ -300,6 +332,13 @@ export const HOT_UPDATABLE_KEYS: ReadonlySet<keyof BrokerConfig> = new Set<keyof
   'channelExpiredTimeout',
   'longPollingEnable',
   'shortPollingTimeMills',
+  'defaultMessageRequestMode',
+  'defaultPopShareQueueNum',
+  'serverLoadBalancerEnable',
+  'popPollingSize',
+  'maxPopPollingSize',
+  'reviveInterval',
+  'popResponseReturnActualRetryTopic',
   'waitTimeMillsInSendQueue',
   'sendThreadPoolQueueCapacity',
 ]);
@@ -378,6 +417,16 @@ export function defaultBrokerConfig(env: NodeJS.ProcessEnv = process.env): Broke
     timerWheelEnable: true,
     timerPrecisionMs: 1000,
     timerMaxDelaySec: 259200,
+    defaultMessageRequestMode: 'PULL',
+    defaultPopShareQueueNum: -1,
+    serverLoadBalancerEnable: true,
+    reviveQueueNum: 8,
+    enableRetryTopicV2: false,
+    popPollingSize: 1024,
+    maxPopPollingSize: 100000,
+    reviveInterval: 1000,
+    popResponseReturnActualRetryTopic: false,
+    popCheckpointFlushInterval: 1000,
     transactionTimeOut: 6000,
     transactionCheckMax: 15,
     transactionCheckInterval: 30000,

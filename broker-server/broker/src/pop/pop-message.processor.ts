@@ -1,0 +1,508 @@
+import {
+  AckMessageRequestHeader,
+  ChangeInvisibleTimeRequestHeader,
+  MessageConst,
+  PopMessageRequestHeader,
+  ResponseCode,
+  buildSubscriptionData,
+  decodeMessageRecord,
+  encodeMessageRecord,
+  isReadable,
+  type SubscriptionData,
+} from '@rocketnest/common';
+import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
+import type { GetMessageResult } from '@rocketnest/store';
+import * as os from 'node:os';
+import type { BrokerController } from '../broker-controller';
+import { ExpressionMessageFilter, type Sql92Predicate } from '../processor/message-filter';
+import { errorResponse, successResponse } from '../processor/processor-util';
+import { PopCheckpointService, type PopCheckPoint } from './pop-checkpoint.service';
+import { POP_ORDER_REVIVE_QUEUE, appendInfo, buildExtraInfo, buildPopRetryTopic, parseExtraInfo } from './pop-keys';
+import { PopLongPollingService, type PopRequest } from './pop-long-polling.service';
+
+/** Java `ConsumeInitMode`. */
+const INIT_MODE_MIN = 0;
+
+/** State of one POP request while it walks its queues. */
+interface PopState {
+  header: PopMessageRequestHeader;
+  popTime: number;
+  reviveQid: number;
+  filter: ExpressionMessageFilter | undefined;
+  buffers: Buffer[];
+  restNum: number;
+  startOffsetInfo: string;
+  msgOffsetInfo: string;
+}
+
+/**
+ * POP_MESSAGE (200050), ACK_MESSAGE (200051) and CHANGE_MESSAGE_INVISIBLETIME (200053) — Java `PopMessageProcessor`,
+ * `AckMessageProcessor`, `ChangeInvisibleTimeProcessor` for unordered pops. Checkpoints, cursors and revive live in
+ * {@link PopCheckpointService}; long polling in {@link PopLongPollingService}.
+ *
+ * Not served: ordered pops (`order=true`, reviveQid 999) get SYSTEM_ERROR.
+ */
+export class PopMessageProcessor {
+  readonly checkpoints: PopCheckpointService;
+  readonly longPolling: PopLongPollingService;
+  /** Messages delivered by pops since start. */
+  popCount = 0;
+  private ckCounter = 0;
+  private readonly queueLocks = new Set<string>();
+  private readonly sql92Cache = new Map<string, Sql92Predicate>();
+
+  constructor(private readonly broker: BrokerController) {
+    const cfg = broker.brokerConfig;
+    this.checkpoints = new PopCheckpointService(
+      {
+        storePathRootDir: cfg.storePathRootDir,
+        storeHost: broker.storeHost,
+        topicConfigManager: broker.topicConfigManager,
+        consumerOffsetManager: broker.consumerOffsetManager,
+        enableRetryTopicV2: () => cfg.enableRetryTopicV2,
+        getMessage: (topic, queueId, offset) =>
+          broker.messageStore.getMessage('CID_RMQ_SYS_REVIVE_GROUP', topic, queueId, offset, 1, 4 * 1024 * 1024),
+        putMessage: (msg) => broker.messageStore.putMessage(msg),
+        onError: (message, err) => broker.logger.error(message, err),
+      },
+      { reviveIntervalMs: () => cfg.reviveInterval, flushIntervalMs: () => cfg.popCheckpointFlushInterval },
+    );
+    this.longPolling = new PopLongPollingService({
+      popPollingSize: () => cfg.popPollingSize,
+      maxPopPollingSize: () => cfg.maxPopPollingSize,
+      wakeUp: (req) => this.rerun(req),
+    });
+  }
+
+  load(): void {
+    this.checkpoints.load();
+  }
+
+  start(): void {
+    this.checkpoints.start();
+  }
+
+  async shutdown(): Promise<void> {
+    this.longPolling.shutdown();
+    await this.checkpoints.shutdown();
+  }
+
+  /** A message was stored on topic/queueId (the store's arrival listener). */
+  notifyMessageArriving(topic: string, queueId: number): void {
+    this.longPolling.notifyMessageArriving(topic, queueId);
+  }
+
+  // ---------------------------------------------------------------- POP_MESSAGE
+
+  popMessage(request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand | null> {
+    const ext = (request.extFields ??= {});
+    if (ext.bornTime === undefined || ext.bornTime === '0') ext.bornTime = String(Date.now());
+    return this.pop(request, channel);
+  }
+
+  private rerun(req: PopRequest): void {
+    this.pop(req.request, req.channel).then(
+      (response) => {
+        if (response && req.channel.isActive())
+          this.broker.remotingServer.writeResponse(req.channel, req.request, response);
+      },
+      (err: unknown) => {
+        this.broker.logger.error('re-running a held pop failed', err);
+        if (req.channel.isActive()) {
+          this.broker.remotingServer.writeResponse(
+            req.channel,
+            req.request,
+            errorResponse(ResponseCode.SYSTEM_ERROR, (err as Error).message),
+          );
+        }
+      },
+    );
+  }
+
+  private async pop(request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand | null> {
+    const broker = this.broker;
+    const cfg = broker.brokerConfig;
+    const header = PopMessageRequestHeader.decode(request.extFields);
+    const ip = cfg.brokerIP1;
+
+    if (Date.now() - header.bornTime - header.pollTime > 500) {
+      return errorResponse(ResponseCode.POLLING_TIMEOUT, `the broker[${ip}] pop message is timeout too much`);
+    }
+    if (!isReadable(cfg.brokerPermission)) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `the broker[${ip}] pop message is forbidden`);
+    }
+    if (header.maxMsgNums > 32) {
+      return errorResponse(ResponseCode.SYSTEM_ERROR, `the broker[${ip}] pop message's num is greater than 32`);
+    }
+    if (!cfg.timerWheelEnable) {
+      return errorResponse(
+        ResponseCode.SYSTEM_ERROR,
+        `the broker[${ip}] pop message is forbidden because timerWheelEnable is false`,
+      );
+    }
+    const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic);
+    if (!topicConfig) {
+      return errorResponse(
+        ResponseCode.TOPIC_NOT_EXIST,
+        `topic[${header.topic}] not exist, apply first please! See http://rocketmq.apache.org/docs/faq/`,
+      );
+    }
+    if (!isReadable(topicConfig.perm)) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] peeking message is forbidden`);
+    }
+    if (header.queueId >= topicConfig.readQueueNums || header.queueId < -1) {
+      return errorResponse(
+        ResponseCode.SYSTEM_ERROR,
+        `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topicConfig.readQueueNums}] consumer:[${channel.remoteAddr}]`,
+      );
+    }
+    const groupConfig = broker.subscriptionGroupManager.findSubscriptionGroupConfig(header.consumerGroup);
+    if (!groupConfig) {
+      return errorResponse(
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group [${header.consumerGroup}] does not exist, See http://rocketmq.apache.org/docs/faq/`,
+      );
+    }
+    if (!groupConfig.consumeEnable) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
+    }
+    if (header.order === true) {
+      return errorResponse(ResponseCode.SYSTEM_ERROR, `the broker[${ip}] does not serve ordered (FIFO) pops`);
+    }
+
+    let filter: ExpressionMessageFilter | undefined;
+    if (header.exp) {
+      let sub: SubscriptionData;
+      try {
+        sub = buildSubscriptionData(header.topic, header.exp, header.expType);
+      } catch {
+        return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
+      }
+      const type = sub.expressionType || 'TAG';
+      if (type === 'TAG') {
+        filter = new ExpressionMessageFilter(sub);
+      } else {
+        if (!cfg.enablePropertyFilter || !broker.sql92FilterFactory) {
+          return errorResponse(
+            ResponseCode.SYSTEM_ERROR,
+            `The broker does not support consumer to filter message by ${type}`,
+          );
+        }
+        try {
+          filter = new ExpressionMessageFilter(sub, this.compileSql92(sub.subString));
+        } catch {
+          return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
+        }
+      }
+    }
+
+    const randomQ = Math.floor(Math.random() * 100);
+    const state: PopState = {
+      header,
+      popTime: Date.now(),
+      reviveQid: this.ckCounter++ % Math.max(1, cfg.reviveQueueNum),
+      filter,
+      buffers: [],
+      restNum: 0,
+      startOffsetInfo: '',
+      msgOffsetInfo: '',
+    };
+    if (this.ckCounter >= 0x7fffffff) this.ckCounter = 0;
+    const retryTopic = buildPopRetryTopic(header.topic, header.consumerGroup, cfg.enableRetryTopicV2);
+    // Java: one pop in five reads the retry topic first; the others read it only when the normal queues left room.
+    const needRetry = randomQ % 5 === 0;
+    if (needRetry) await this.popFromTopic(retryTopic, true, randomQ, state);
+    if (header.queueId < 0) await this.popFromTopic(header.topic, false, randomQ, state);
+    else await this.popFromQueue(header.topic, false, header.queueId, state);
+    if (!needRetry && state.buffers.length < header.maxMsgNums)
+      await this.popFromTopic(retryTopic, true, randomQ, state);
+
+    let code: number;
+    let remark: string;
+    if (state.buffers.length > 0) {
+      code = ResponseCode.SUCCESS;
+      remark = 'FOUND';
+      if (state.restNum > 0) this.longPolling.notifyGroup(header.topic, header.consumerGroup);
+    } else {
+      const parked: PopRequest = {
+        request,
+        channel,
+        topic: header.topic,
+        group: header.consumerGroup,
+        queueId: header.queueId,
+        retryTopic,
+        expireAt: header.bornTime + header.pollTime,
+      };
+      const polling = this.longPolling.polling(parked, header.pollTime);
+      if (polling === 'POLLING_SUC') return null;
+      code = polling === 'POLLING_FULL' ? ResponseCode.POLLING_FULL : ResponseCode.POLLING_TIMEOUT;
+      remark = 'NO_MESSAGE_IN_QUEUE';
+    }
+    const response = errorResponse(code, remark, {
+      invisibleTime: String(header.invisibleTime),
+      popTime: String(state.popTime),
+      reviveQid: String(state.reviveQid),
+      restNum: String(state.restNum),
+      startOffsetInfo: state.startOffsetInfo,
+      msgOffsetInfo: state.msgOffsetInfo,
+    });
+    if (code === ResponseCode.SUCCESS) {
+      response.body = state.buffers.length === 1 ? state.buffers[0]! : Buffer.concat(state.buffers);
+      this.popCount += state.buffers.length;
+    }
+    return response;
+  }
+
+  private async popFromTopic(topic: string, isRetry: boolean, randomQ: number, state: PopState): Promise<void> {
+    const tc = this.broker.topicConfigManager.selectTopicConfig(topic);
+    if (!tc) return;
+    for (let i = 0; i < tc.readQueueNums; i++) {
+      await this.popFromQueue(topic, isRetry, (randomQ + i) % tc.readQueueNums, state);
+    }
+  }
+
+  private async popFromQueue(topic: string, isRetry: boolean, queueId: number, state: PopState): Promise<void> {
+    const broker = this.broker;
+    const store = broker.messageStore;
+    const { header } = state;
+    const group = header.consumerGroup;
+    const lockKey = `${topic}@${group}@${queueId}`;
+    if (this.queueLocks.has(lockKey)) {
+      // another pop of this group is reading the queue right now
+      const offset = this.getPopOffset(topic, group, queueId, header.initMode, false);
+      state.restNum += store.getMaxOffsetInQueue(topic, queueId) - offset;
+      return;
+    }
+    this.queueLocks.add(lockKey);
+    try {
+      let offset = this.getPopOffset(topic, group, queueId, header.initMode, true);
+      const want = header.maxMsgNums - state.buffers.length;
+      if (want <= 0) {
+        state.restNum += store.getMaxOffsetInQueue(topic, queueId) - offset;
+        return;
+      }
+      const maxBytes = broker.brokerConfig.maxTransferBytesOnMessageInMemory;
+      let result: GetMessageResult = await store.getMessage(
+        group,
+        topic,
+        queueId,
+        offset,
+        want,
+        maxBytes,
+        state.filter,
+      );
+      if (
+        result.status === 'OFFSET_TOO_SMALL' ||
+        result.status === 'OFFSET_OVERFLOW_BADLY' ||
+        result.status === 'OFFSET_FOUND_NULL'
+      ) {
+        // the stored offset is not a valid one: restart from where the store says
+        broker.logger.warn(
+          `Pop initial offset, because store is no correct, ${lockKey}, ${offset}->${result.nextBeginOffset}`,
+        );
+        offset = result.nextBeginOffset;
+        this.checkpoints.setCursor(topic, group, queueId, offset);
+        result = await store.getMessage(group, topic, queueId, offset, want, maxBytes, state.filter);
+      }
+      if (result.messageBuffers.length > 0) {
+        const stats = broker.brokerStatsManager;
+        stats.incBrokerGetNums(result.messageCount);
+        stats.incGroupGetNums(group, topic, result.messageCount);
+        stats.incGroupGetSize(group, topic, result.bufferTotalSize);
+        const ck: PopCheckPoint = {
+          so: offset,
+          pt: state.popTime,
+          it: header.invisibleTime,
+          bm: 0,
+          n: result.messageBuffers.length,
+          q: queueId,
+          t: topic,
+          c: group,
+          d: result.messageQueueOffsets.map((o) => o - offset),
+          bn: broker.brokerConfig.brokerName,
+          rq: state.reviveQid,
+        };
+        this.checkpoints.setCursor(topic, group, queueId, result.nextBeginOffset);
+        this.checkpoints.addCheckpoint(ck);
+        state.startOffsetInfo = appendInfo(state.startOffsetInfo, topic, queueId, String(offset));
+        state.msgOffsetInfo = appendInfo(state.msgOffsetInfo, topic, queueId, result.messageQueueOffsets.join(','));
+      } else if (
+        (result.status === 'NO_MATCHED_MESSAGE' ||
+          result.status === 'OFFSET_FOUND_NULL' ||
+          result.status === 'MESSAGE_WAS_REMOVING' ||
+          result.status === 'NO_MATCHED_LOGIC_QUEUE') &&
+        result.nextBeginOffset > -1
+      ) {
+        // nothing matched the filter: move past what was read (Java's mock checkpoint)
+        this.checkpoints.setCursor(topic, group, queueId, result.nextBeginOffset);
+      }
+      state.restNum += result.maxOffset - result.nextBeginOffset;
+      const brokerName = broker.brokerConfig.brokerName;
+      for (const buf of result.messageBuffers) {
+        if (!isRetry || broker.brokerConfig.popResponseReturnActualRetryTopic) {
+          state.buffers.push(buf);
+          continue;
+        }
+        // retry messages go out under the original topic, with their handle pre-filled
+        const msg = decodeMessageRecord(buf, 0, { decompressBody: false });
+        msg.properties[MessageConst.POP_CK] ??= buildExtraInfo(
+          offset,
+          state.popTime,
+          header.invisibleTime,
+          state.reviveQid,
+          msg.topic,
+          brokerName,
+          msg.queueId,
+          msg.queueOffset,
+        );
+        msg.topic = header.topic;
+        state.buffers.push(encodeMessageRecord({ ...msg, propertiesString: undefined, properties: msg.properties }));
+      }
+    } finally {
+      this.queueLocks.delete(lockKey);
+    }
+  }
+
+  /** Java `getPopOffset`: the pop cursor or committed offset, else the initial offset; a pending reset wins. */
+  private getPopOffset(topic: string, group: string, queueId: number, initMode: number, init: boolean): number {
+    if (init) {
+      const reset = this.broker.consumerOffsetManager.queryThenEraseResetOffset(topic, group, queueId);
+      if (reset !== undefined) {
+        this.checkpoints.setCursor(topic, group, queueId, reset);
+        return reset;
+      }
+    }
+    const committed = this.broker.consumerOffsetManager.queryOffset(group, topic, queueId);
+    const cursor = this.checkpoints.getCursor(topic, group, queueId) ?? -1;
+    const offset = Math.max(committed, cursor);
+    if (offset >= 0) return offset;
+    return this.getInitOffset(topic, group, queueId, initMode, init);
+  }
+
+  /** Java `getInitOffset`: MIN = the queue's min offset; MAX = its last message (0 while the queue's start is in memory). */
+  private getInitOffset(topic: string, group: string, queueId: number, initMode: number, init: boolean): number {
+    const store = this.broker.messageStore;
+    if (initMode === INIT_MODE_MIN) return store.getMinOffsetInQueue(topic, queueId);
+    let offset: number;
+    if (store.getMinOffsetInQueue(topic, queueId) <= 0 && this.commitLogStartInMemory()) {
+      offset = 0;
+    } else {
+      offset = Math.max(0, store.getMaxOffsetInQueue(topic, queueId) - 1);
+    }
+    if (init) this.checkpoints.setCursor(topic, group, queueId, offset);
+    return offset;
+  }
+
+  /**
+   * Java `initPopOffsetByCheckMsgInMem` asks whether the queue's first message is still in the page cache. Here: the
+   * commit log holds less than `accessMessageInMemoryMaxRatio` % of physical memory.
+   */
+  private commitLogStartInMemory(): boolean {
+    const store = this.broker.messageStore;
+    const span = store.getMaxPhyOffset() - store.getMinPhyOffset();
+    return span < (os.totalmem() * this.broker.brokerConfig.accessMessageInMemoryMaxRatio) / 100;
+  }
+
+  private compileSql92(expression: string): Sql92Predicate {
+    let predicate = this.sql92Cache.get(expression);
+    if (!predicate) {
+      predicate = this.broker.sql92FilterFactory!(expression);
+      if (this.sql92Cache.size >= 1024) this.sql92Cache.delete(this.sql92Cache.keys().next().value!);
+      this.sql92Cache.set(expression, predicate);
+    }
+    return predicate;
+  }
+
+  // ---------------------------------------------------------------- ACK_MESSAGE
+
+  ackMessage(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
+    const header = AckMessageRequestHeader.decode(request.extFields);
+    const invalid = this.checkAckTarget(header.topic, header.queueId, header.offset, channel, true);
+    if (invalid) return invalid;
+    const info = parseExtraInfo(header.extraInfo);
+    if (info.reviveQid !== POP_ORDER_REVIVE_QUEUE) {
+      this.checkpoints.ack(
+        header.topic,
+        header.consumerGroup,
+        header.queueId,
+        info.ckStartOffset,
+        info.popTime,
+        header.offset,
+      );
+    }
+    return successResponse();
+  }
+
+  /** TOPIC_NOT_EXIST / MESSAGE_ILLEGAL (queue) / NO_MESSAGE (offset outside the queue), as Java checks them. */
+  private checkAckTarget(
+    topic: string,
+    queueId: number,
+    offset: number,
+    channel: RemotingChannel,
+    withRemark: boolean,
+  ): RemotingCommand | undefined {
+    const tc = this.broker.topicConfigManager.selectTopicConfig(topic);
+    if (!tc) {
+      return errorResponse(
+        ResponseCode.TOPIC_NOT_EXIST,
+        `topic[${topic}] not exist, apply first please! See http://rocketmq.apache.org/docs/faq/`,
+      );
+    }
+    if (queueId >= tc.readQueueNums || queueId < 0) {
+      return errorResponse(
+        ResponseCode.MESSAGE_ILLEGAL,
+        `queueId[${queueId}] is illegal, topic:[${topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${channel.remoteAddr}]`,
+      );
+    }
+    const store = this.broker.messageStore;
+    const min = store.getMinOffsetInQueue(topic, queueId);
+    const max = store.getMaxOffsetInQueue(topic, queueId);
+    if (offset < min || offset > max) {
+      return errorResponse(
+        ResponseCode.NO_MESSAGE,
+        withRemark ? `offset is illegal, key:${topic}@${queueId}, commit:${offset}, store:${min}~${max}` : undefined,
+      );
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- CHANGE_MESSAGE_INVISIBLETIME
+
+  changeInvisibleTime(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
+    const header = ChangeInvisibleTimeRequestHeader.decode(request.extFields);
+    const invalid = this.checkAckTarget(header.topic, header.queueId, header.offset, channel, false);
+    if (invalid) return invalid;
+    const info = parseExtraInfo(header.extraInfo);
+    if (info.reviveQid === POP_ORDER_REVIVE_QUEUE) {
+      return errorResponse(ResponseCode.SYSTEM_ERROR, 'ordered (FIFO) pops are not served by this broker');
+    }
+    const now = Date.now();
+    // a new one-message checkpoint from now, then the ack of the message in its old checkpoint
+    this.checkpoints.addCheckpoint({
+      so: header.offset,
+      pt: now,
+      it: header.invisibleTime,
+      bm: 0,
+      n: 1,
+      q: header.queueId,
+      t: header.topic,
+      c: header.consumerGroup,
+      d: [0],
+      bn: info.brokerName,
+      rq: info.reviveQid,
+    });
+    this.checkpoints.ack(
+      header.topic,
+      header.consumerGroup,
+      header.queueId,
+      info.ckStartOffset,
+      info.popTime,
+      header.offset,
+    );
+    return successResponse({
+      invisibleTime: String(header.invisibleTime),
+      popTime: String(now),
+      reviveQid: String(info.reviveQid),
+    });
+  }
+}
