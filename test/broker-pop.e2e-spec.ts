@@ -12,6 +12,7 @@ import {
   ResponseCode,
   decodeMessageRecords,
   decodeQueryAssignmentResponseBody,
+  encodeBatchAckMessageRequestBody,
   encodeHeartbeatData,
   encodeMessageProperties,
   encodeQueryAssignmentRequestBody,
@@ -396,6 +397,66 @@ describe('POP consumption (e2e over sockets)', () => {
     expect(res.code).toBe(ResponseCode.SUCCESS);
     expect(decodeMessageRecords(res.body!).map((m) => m.body.toString())).toEqual(['a', 'a2']);
     expect(res.extFields!.msgOffsetInfo).toBe('0 0 0,2');
+  });
+
+  it('BATCH_ACK_MESSAGE acks the bits of each BatchAck', async () => {
+    const topic = 'PopBatchAckTopic';
+    const group = 'GPopBatchAck';
+    await createTopic(topic, 1);
+    for (const b of ['b0', 'b1', 'b2']) await send(topic, b, 0);
+    const res = await call(popRequest(group, topic, { invisibleTime: 100 }));
+    expect(decodeMessageRecords(res.body!)).toHaveLength(3);
+    const ext = res.extFields!;
+    const batch = (indexes: number[]): RemotingCommand =>
+      RemotingCommand.createRequest(
+        RequestCode.BATCH_ACK_MESSAGE,
+        {},
+        encodeBatchAckMessageRequestBody({
+          brokerName: brokerName(),
+          acks: [
+            {
+              consumerGroup: group,
+              topic,
+              retry: '0',
+              startOffset: 0,
+              queueId: 0,
+              reviveQueueId: Number(ext.reviveQid),
+              popTime: Number(ext.popTime),
+              invisibleTime: 100,
+              ackedIndexes: indexes,
+            },
+          ],
+        }),
+      );
+    // acks 0 and 2; 1 comes back through the retry topic
+    expect((await call(batch([0, 2]))).code).toBe(ResponseCode.SUCCESS);
+    expect((await call(RemotingCommand.createRequest(RequestCode.BATCH_ACK_MESSAGE, {}))).code).toBe(
+      ResponseCode.NO_MESSAGE,
+    );
+    const back = await waitFor(
+      async () => {
+        const r = await call(popRequest(group, topic, { invisibleTime: 60000 }));
+        return r.code === ResponseCode.SUCCESS ? r : undefined;
+      },
+      { timeoutMs: 3000 },
+    );
+    const msgs = decodeMessageRecords(back.body!);
+    expect(msgs.map((m) => [m.body.toString(), m.reconsumeTimes])).toEqual([['b1', 1]]);
+    // past max reconsume times, a client (Java: the 5.x proxy) sends it to the DLQ with CONSUMER_SEND_MSG_BACK
+    const dlq = await call(
+      RemotingCommand.createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, {
+        offset: msgs[0]!.commitLogOffset,
+        group,
+        delayLevel: -1,
+        originMsgId: msgs[0]!.msgId,
+        originTopic: topic,
+        unitMode: false,
+        maxReconsumeTimes: 1,
+      }),
+    );
+    expect(dlq.code).toBe(ResponseCode.SUCCESS);
+    await mq.broker.messageStore.waitDispatched();
+    expect(mq.broker.messageStore.getMaxOffsetInQueue(`%DLQ%${group}`, 0)).toBe(1);
   });
 
   it('bad requests get Java codes and the broker keeps serving', async () => {

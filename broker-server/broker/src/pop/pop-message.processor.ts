@@ -5,6 +5,7 @@ import {
   PopMessageRequestHeader,
   ResponseCode,
   buildSubscriptionData,
+  decodeBatchAckMessageRequestBody,
   decodeMessageRecord,
   encodeMessageRecord,
   isReadable,
@@ -466,6 +467,28 @@ export class PopMessageProcessor {
     return undefined;
   }
 
+  // ---------------------------------------------------------------- BATCH_ACK_MESSAGE
+
+  /** BATCH_ACK_MESSAGE (200151): each BatchAck acks `startOffset + i` for every set bit i (Java `appendAck`). */
+  batchAckMessage(request: RemotingCommand): RemotingCommand {
+    const body = request.body && request.body.length > 0 ? decodeBatchAckMessageRequestBody(request.body) : undefined;
+    if (!body || body.acks.length === 0) return errorResponse(ResponseCode.NO_MESSAGE, undefined);
+    const store = this.broker.messageStore;
+    for (const a of body.acks) {
+      const topic = realTopic(a.topic, a.consumerGroup, a.retry);
+      if (!topic || !this.broker.topicConfigManager.selectTopicConfig(topic)) continue;
+      if (a.reviveQueueId === POP_ORDER_REVIVE_QUEUE) continue;
+      const min = store.getMinOffsetInQueue(topic, a.queueId);
+      const max = store.getMaxOffsetInQueue(topic, a.queueId);
+      for (const i of a.ackedIndexes) {
+        const offset = a.startOffset + i;
+        if (offset < min || offset > max) continue;
+        this.checkpoints.ack(topic, a.consumerGroup, a.queueId, a.startOffset, a.popTime, offset);
+      }
+    }
+    return successResponse();
+  }
+
   // ---------------------------------------------------------------- CHANGE_MESSAGE_INVISIBLETIME
 
   changeInvisibleTime(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
@@ -505,4 +528,12 @@ export class PopMessageProcessor {
       reviveQid: String(info.reviveQid),
     });
   }
+}
+
+/** Java `ExtraInfoUtil.getRealTopic(topic, cid, retry)`; undefined for an unknown retry flag. */
+function realTopic(topic: string, group: string, retry: string): string | undefined {
+  if (retry === '0') return topic;
+  if (retry === '1') return buildPopRetryTopic(topic, group, false);
+  if (retry === '2') return buildPopRetryTopic(topic, group, true);
+  return undefined;
 }

@@ -20,3 +20,4 @@ export * from './subscription-group-config';
 export * from './simple-bodies';
 export * from './delay-offset';
 export * from './assignment-bodies';
+export * from './batch-ack-body';
