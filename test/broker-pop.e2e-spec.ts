@@ -221,10 +221,8 @@ describe('POP consumption (e2e over sockets)', () => {
         .messageQueueAssignments.map((a) => ({ q: a.messageQueue.queueId, mode: a.mode }))
         .sort((x, y) => x.q - y.q);
     };
-    // POP with popShareQueueNum 8 >= clients - 1: every queue, as queueId -1
-    const pop = await query('GPop', '127.0.0.1@a');
-    expect(pop).toHaveLength(4);
-    expect(pop.every((a) => a.q === -1 && a.mode === 'POP')).toBe(true);
+    // POP with popShareQueueNum 8 >= clients - 1: every queue, as queueId -1 (one entry: Java's HashSet)
+    expect(await query('GPop', '127.0.0.1@a')).toEqual([{ q: -1, mode: 'POP' }]);
     // PULL (the default): AVG allocation, client a gets queues 0 and 1
     expect(await query('GPull', '127.0.0.1@a')).toEqual([
       { q: 0, mode: 'PULL' },
@@ -236,7 +234,23 @@ describe('POP consumption (e2e over sockets)', () => {
     ]);
     // POP with popShareQueueNum 0 on 2 clients and 4 queues: own share plus none
     expect((await setMode('PopModeTopic', 'GPop', 'POP', 0)).code).toBe(ResponseCode.SUCCESS);
-    expect((await query('GPop', '127.0.0.1@b')).every((a) => a.q === -1)).toBe(true);
+    expect(await query('GPop', '127.0.0.1@b')).toEqual([{ q: -1, mode: 'POP' }]);
+    // unknown topic: no assignment (the client keeps its own), unknown strategy likewise
+    const none = await call(
+      RemotingCommand.createRequest(
+        RequestCode.QUERY_ASSIGNMENT,
+        {},
+        encodeQueryAssignmentRequestBody({
+          topic: 'NoSuchTopic',
+          consumerGroup: 'GPull',
+          clientId: '127.0.0.1@a',
+          strategyName: 'AVG',
+          messageModel: 'CLUSTERING',
+        }),
+      ),
+    );
+    expect(none.code).toBe(ResponseCode.SUCCESS);
+    expect(none.body!.toString()).toBe('{}');
   });
   const clientsToClose: RemotingClient[] = [];
   afterAll(async () => {
@@ -384,6 +398,22 @@ describe('POP consumption (e2e over sockets)', () => {
     const stale = await call(popRequest(group, topic, { pollTime: 100, bornTime: Date.now() - 10000 }));
     expect(stale.code).toBe(ResponseCode.POLLING_TIMEOUT);
     expect(stale.remark).toContain('timeout too much');
+  });
+
+  it('POLLING_FULL when more than popPollingSize pops are parked on one queue', async () => {
+    const topic = 'PopFullTopic';
+    const group = 'GPopFull';
+    await createTopic(topic, 1);
+    const cfg = mq.broker.brokerConfig;
+    cfg.popPollingSize = 0;
+    try {
+      const parked = call(popRequest(group, topic, { pollTime: 300 }), 3000);
+      await waitFor(() => mq.broker.popMessageProcessor.longPolling.size === 1);
+      expect((await call(popRequest(group, topic, { pollTime: 300 }))).code).toBe(ResponseCode.POLLING_FULL);
+      expect((await parked).code).toBe(ResponseCode.POLLING_TIMEOUT);
+    } finally {
+      cfg.popPollingSize = 1024;
+    }
   });
 
   it('tag filter: only matching messages are popped, the others are skipped', async () => {

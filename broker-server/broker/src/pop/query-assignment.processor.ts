@@ -8,6 +8,7 @@ import {
   encodeQueryAssignmentResponseBody,
   isReadable,
   messageQueue,
+  messageQueueKey,
   type MessageQueue,
   type SetMessageRequestModeRequestBody,
 } from '@rocketnest/common';
@@ -69,10 +70,13 @@ export class QueryAssignmentProcessor {
       channel,
     );
     if (!queues) return successResponse({}, Buffer.from('{}'));
+    // Java collects them in a HashSet: the POP "any queue" entries (queueId -1) collapse into one per broker
+    const unique = new Map<string, MessageQueue>();
+    for (const mq of queues) unique.set(messageQueueKey(mq), mq);
     return successResponse(
       {},
       encodeQueryAssignmentResponseBody({
-        messageQueueAssignments: queues.map((mq) => ({ messageQueue: mq, mode: mode.mode })),
+        messageQueueAssignments: [...unique.values()].map((mq) => ({ messageQueue: mq, mode: mode.mode })),
       }),
     );
   }
