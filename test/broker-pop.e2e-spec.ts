@@ -489,6 +489,80 @@ describe('POP consumption (e2e over sockets)', () => {
     expect(mq.broker.messageStore.getMaxOffsetInQueue(`%DLQ%${group}`, 0)).toBe(1);
   });
 
+  it('ordered pops: the queue is blocked until acked or invisible; un-acked messages come back in order with counts', async () => {
+    const topic = 'PopOrderTopic';
+    const group = 'GPopOrder';
+    await createTopic(topic, 1);
+    for (const b of ['o0', 'o1', 'o2']) await send(topic, b, 0);
+    const orderPop = (invisibleTime: number): RemotingCommand => {
+      const req = popRequest(group, topic, { queueId: 0, invisibleTime });
+      req.extFields!.order = 'true';
+      return req;
+    };
+    const orderHandle = (res: RemotingCommand, m: MessageExt): string =>
+      [
+        res.extFields!.startOffsetInfo!.split(' ')[2],
+        res.extFields!.popTime,
+        res.extFields!.invisibleTime,
+        999,
+        '0',
+        brokerName(),
+        0,
+        m.queueOffset,
+      ].join(' ');
+    const first = await call(orderPop(200));
+    expect(first.code).toBe(ResponseCode.SUCCESS);
+    expect(first.extFields!.reviveQid).toBe('999');
+    expect(first.extFields!.orderCountInfo).toBe('0 0 0');
+    const msgs = decodeMessageRecords(first.body!);
+    expect(msgs.map((m) => m.body.toString())).toEqual(['o0', 'o1', 'o2']);
+    expect(mq.broker.popMessageProcessor.checkpoints.checkpointsOf(topic, group, 0)).toHaveLength(0);
+    // blocked while not acked and still invisible
+    expect((await call(orderPop(200))).code).toBe(ResponseCode.POLLING_TIMEOUT);
+    expect((await ack(group, topic, orderHandle(first, msgs[0]!))).code).toBe(ResponseCode.SUCCESS);
+    expect(mq.broker.consumerOffsetManager.queryOffset(group, topic, 0)).toBe(1);
+    expect((await call(orderPop(200))).code).toBe(ResponseCode.POLLING_TIMEOUT);
+    // invisible time over: o1, o2 again, each counted once
+    const second = await waitFor(
+      async () => {
+        const r = await call(orderPop(60000));
+        return r.code === ResponseCode.SUCCESS ? r : undefined;
+      },
+      { timeoutMs: 3000 },
+    );
+    const again = decodeMessageRecords(second.body!);
+    expect(again.map((m) => m.body.toString())).toEqual(['o1', 'o2']);
+    expect(second.extFields!.orderCountInfo!.split(';').sort()).toEqual(['0 0 1', '0 qo0%1 1', '0 qo0%2 1']);
+    // ack o2 and make o1 visible again at once: the queue unblocks, and pops restart at o1 (the committed offset)
+    expect((await ack(group, topic, orderHandle(second, again[1]!))).code).toBe(ResponseCode.SUCCESS);
+    expect(mq.broker.consumerOffsetManager.queryOffset(group, topic, 0)).toBe(1);
+    expect((await call(orderPop(60000))).code).toBe(ResponseCode.POLLING_TIMEOUT);
+    const change = await call(
+      RemotingCommand.createRequest(RequestCode.CHANGE_MESSAGE_INVISIBLETIME, {
+        consumerGroup: group,
+        topic,
+        queueId: 0,
+        extraInfo: orderHandle(second, again[0]!),
+        offset: again[0]!.queueOffset,
+        invisibleTime: 0,
+      }),
+    );
+    expect(change.code).toBe(ResponseCode.SUCCESS);
+    expect(change.extFields!.popTime).toBe(second.extFields!.popTime);
+    const third = await waitFor(
+      async () => {
+        const r = await call(orderPop(60000));
+        return r.code === ResponseCode.SUCCESS ? r : undefined;
+      },
+      { timeoutMs: 3000 },
+    );
+    const thirdMsgs = decodeMessageRecords(third.body!);
+    expect(thirdMsgs.map((m) => m.body.toString())).toEqual(['o1', 'o2']);
+    for (const m of thirdMsgs) expect((await ack(group, topic, orderHandle(third, m))).code).toBe(ResponseCode.SUCCESS);
+    expect(mq.broker.consumerOffsetManager.queryOffset(group, topic, 0)).toBe(3);
+    expect((await call(orderPop(60000))).code).toBe(ResponseCode.POLLING_TIMEOUT);
+  });
+
   it('bad requests get Java codes and the broker keeps serving', async () => {
     const topic = 'PopBadTopic';
     const group = 'GPopBad';

@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import type { BrokerController } from '../broker-controller';
 import { ExpressionMessageFilter, type Sql92Predicate } from '../processor/message-filter';
 import { errorResponse, successResponse } from '../processor/processor-util';
+import { ConsumerOrderInfoManager } from './consumer-order-info.manager';
 import { PopCheckpointService, type PopCheckPoint } from './pop-checkpoint.service';
 import { POP_ORDER_REVIVE_QUEUE, appendInfo, buildExtraInfo, buildPopRetryTopic, parseExtraInfo } from './pop-keys';
 import { PopLongPollingService, type PopRequest } from './pop-long-polling.service';
@@ -32,6 +33,8 @@ interface PopState {
   filter: ExpressionMessageFilter | undefined;
   buffers: Buffer[];
   restNum: number;
+  order: boolean;
+  orderCountInfo: string;
   startOffsetInfo: string;
   msgOffsetInfo: string;
 }
@@ -41,11 +44,14 @@ interface PopState {
  * `AckMessageProcessor`, `ChangeInvisibleTimeProcessor` for unordered pops. Checkpoints, cursors and revive live in
  * {@link PopCheckpointService}; long polling in {@link PopLongPollingService}.
  *
- * Not served: ordered pops (`order=true`, reviveQid 999) get SYSTEM_ERROR.
+ * Ordered pops (`order=true`, reviveQid 999) create no checkpoint: the queue stays blocked until its messages are acked
+ * or their invisible time is over ({@link ConsumerOrderInfoManager}), then it is popped again from the committed offset.
  */
 export class PopMessageProcessor {
   readonly checkpoints: PopCheckpointService;
   readonly longPolling: PopLongPollingService;
+  readonly orderInfo: ConsumerOrderInfoManager;
+  private orderInfoTimer: NodeJS.Timeout | undefined;
   /** Messages delivered by pops since start. */
   popCount = 0;
   private ckCounter = 0;
@@ -68,6 +74,7 @@ export class PopMessageProcessor {
       },
       { reviveIntervalMs: () => cfg.reviveInterval, flushIntervalMs: () => cfg.popCheckpointFlushInterval },
     );
+    this.orderInfo = new ConsumerOrderInfoManager(cfg.storePathRootDir);
     this.longPolling = new PopLongPollingService({
       popPollingSize: () => cfg.popPollingSize,
       maxPopPollingSize: () => cfg.maxPopPollingSize,
@@ -77,15 +84,26 @@ export class PopMessageProcessor {
 
   load(): void {
     this.checkpoints.load();
+    this.orderInfo.load();
   }
 
   start(): void {
     this.checkpoints.start();
+    this.orderInfoTimer = setInterval(() => {
+      try {
+        this.orderInfo.persistIfDirty();
+      } catch (err) {
+        this.broker.logger.error('persisting consumer order info failed', err);
+      }
+    }, this.broker.brokerConfig.popCheckpointFlushInterval);
+    this.orderInfoTimer.unref?.();
   }
 
   async shutdown(): Promise<void> {
     this.longPolling.shutdown();
+    if (this.orderInfoTimer) clearInterval(this.orderInfoTimer);
     await this.checkpoints.shutdown();
+    this.orderInfo.persistIfDirty();
   }
 
   /** A message was stored on topic/queueId (the store's arrival listener). */
@@ -167,9 +185,6 @@ export class PopMessageProcessor {
     if (!groupConfig.consumeEnable) {
       return errorResponse(ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
     }
-    if (header.order === true) {
-      return errorResponse(ResponseCode.SYSTEM_ERROR, `the broker[${ip}] does not serve ordered (FIFO) pops`);
-    }
 
     let filter: ExpressionMessageFilter | undefined;
     if (header.exp) {
@@ -201,7 +216,9 @@ export class PopMessageProcessor {
     const state: PopState = {
       header,
       popTime: Date.now(),
-      reviveQid: this.ckCounter++ % Math.max(1, cfg.reviveQueueNum),
+      reviveQid: header.order === true ? POP_ORDER_REVIVE_QUEUE : this.ckCounter++ % Math.max(1, cfg.reviveQueueNum),
+      order: header.order === true,
+      orderCountInfo: '',
       filter,
       buffers: [],
       restNum: 0,
@@ -212,11 +229,12 @@ export class PopMessageProcessor {
     const retryTopic = buildPopRetryTopic(header.topic, header.consumerGroup, cfg.enableRetryTopicV2);
     // Java: one pop in five reads the retry topic first; the others read it only when the normal queues left room.
     const needRetry = randomQ % 5 === 0;
-    if (needRetry) await this.popFromTopic(retryTopic, true, randomQ, state);
+    if (needRetry && !state.order) await this.popFromTopic(retryTopic, true, randomQ, state);
     if (header.queueId < 0) await this.popFromTopic(header.topic, false, randomQ, state);
     else await this.popFromQueue(header.topic, false, header.queueId, state);
-    if (!needRetry && state.buffers.length < header.maxMsgNums)
+    if (!needRetry && !state.order && state.buffers.length < header.maxMsgNums) {
       await this.popFromTopic(retryTopic, true, randomQ, state);
+    }
 
     let code: number;
     let remark: string;
@@ -247,6 +265,7 @@ export class PopMessageProcessor {
       startOffsetInfo: state.startOffsetInfo,
       msgOffsetInfo: state.msgOffsetInfo,
     });
+    if (state.order) response.extFields!.orderCountInfo = state.orderCountInfo;
     if (code === ResponseCode.SUCCESS) {
       response.body = state.buffers.length === 1 ? state.buffers[0]! : Buffer.concat(state.buffers);
       this.popCount += state.buffers.length;
@@ -270,15 +289,17 @@ export class PopMessageProcessor {
     const lockKey = `${topic}@${group}@${queueId}`;
     if (this.queueLocks.has(lockKey)) {
       // another pop of this group is reading the queue right now
-      const offset = this.getPopOffset(topic, group, queueId, header.initMode, false);
+      const offset = this.getPopOffset(topic, group, queueId, header.initMode, false, state.order);
       state.restNum += store.getMaxOffsetInQueue(topic, queueId) - offset;
       return;
     }
     this.queueLocks.add(lockKey);
     try {
-      let offset = this.getPopOffset(topic, group, queueId, header.initMode, true);
+      let offset = this.getPopOffset(topic, group, queueId, header.initMode, true, state.order);
       const want = header.maxMsgNums - state.buffers.length;
-      if (want <= 0) {
+      const blocked =
+        state.order && this.orderInfo.checkBlock(header.attemptId, topic, group, queueId, header.invisibleTime);
+      if (want <= 0 || blocked) {
         state.restNum += store.getMaxOffsetInQueue(topic, queueId) - offset;
         return;
       }
@@ -302,7 +323,7 @@ export class PopMessageProcessor {
           `Pop initial offset, because store is no correct, ${lockKey}, ${offset}->${result.nextBeginOffset}`,
         );
         offset = result.nextBeginOffset;
-        this.checkpoints.setCursor(topic, group, queueId, offset);
+        this.moveOffset(topic, group, queueId, offset, state.order);
         result = await store.getMessage(group, topic, queueId, offset, want, maxBytes, state.filter);
       }
       if (result.messageBuffers.length > 0) {
@@ -310,6 +331,19 @@ export class PopMessageProcessor {
         stats.incBrokerGetNums(result.messageCount);
         stats.incGroupGetNums(group, topic, result.messageCount);
         stats.incGroupGetSize(group, topic, result.bufferTotalSize);
+        if (state.order) {
+          state.orderCountInfo = this.orderInfo.update(
+            header.attemptId,
+            topic,
+            group,
+            queueId,
+            state.popTime,
+            header.invisibleTime,
+            result.messageQueueOffsets,
+            state.orderCountInfo,
+          );
+          broker.consumerOffsetManager.commitOffset(group, topic, queueId, offset);
+        }
         const ck: PopCheckPoint = {
           so: offset,
           pt: state.popTime,
@@ -323,8 +357,10 @@ export class PopMessageProcessor {
           bn: broker.brokerConfig.brokerName,
           rq: state.reviveQid,
         };
-        this.checkpoints.setCursor(topic, group, queueId, result.nextBeginOffset);
-        this.checkpoints.addCheckpoint(ck);
+        if (!state.order) {
+          this.checkpoints.setCursor(topic, group, queueId, result.nextBeginOffset);
+          this.checkpoints.addCheckpoint(ck);
+        }
         state.startOffsetInfo = appendInfo(state.startOffsetInfo, topic, queueId, String(offset));
         state.msgOffsetInfo = appendInfo(state.msgOffsetInfo, topic, queueId, result.messageQueueOffsets.join(','));
       } else if (
@@ -335,7 +371,7 @@ export class PopMessageProcessor {
         result.nextBeginOffset > -1
       ) {
         // nothing matched the filter: move past what was read (Java's mock checkpoint)
-        this.checkpoints.setCursor(topic, group, queueId, result.nextBeginOffset);
+        this.moveOffset(topic, group, queueId, result.nextBeginOffset, state.order);
       }
       state.restNum += result.maxOffset - result.nextBeginOffset;
       const brokerName = broker.brokerConfig.brokerName;
@@ -364,24 +400,48 @@ export class PopMessageProcessor {
     }
   }
 
-  /** Java `getPopOffset`: the pop cursor or committed offset, else the initial offset; a pending reset wins. */
-  private getPopOffset(topic: string, group: string, queueId: number, initMode: number, init: boolean): number {
+  /** Unordered pops move their cursor (the commit follows the checkpoints); ordered ones commit directly. */
+  private moveOffset(topic: string, group: string, queueId: number, offset: number, order: boolean): void {
+    if (order) this.broker.consumerOffsetManager.commitOffset(group, topic, queueId, offset);
+    else this.checkpoints.setCursor(topic, group, queueId, offset);
+  }
+
+  /**
+   * Java `getPopOffset`: the pop cursor or committed offset (ordered pops: the committed offset), else the initial
+   * offset; a pending server-side reset wins.
+   */
+  private getPopOffset(
+    topic: string,
+    group: string,
+    queueId: number,
+    initMode: number,
+    init: boolean,
+    order: boolean,
+  ): number {
     if (init) {
       const reset = this.broker.consumerOffsetManager.queryThenEraseResetOffset(topic, group, queueId);
       if (reset !== undefined) {
-        this.checkpoints.setCursor(topic, group, queueId, reset);
+        this.orderInfo.clearBlock(topic, group, queueId);
+        this.moveOffset(topic, group, queueId, reset, order);
         return reset;
       }
     }
     const committed = this.broker.consumerOffsetManager.queryOffset(group, topic, queueId);
-    const cursor = this.checkpoints.getCursor(topic, group, queueId) ?? -1;
+    const cursor = order ? -1 : (this.checkpoints.getCursor(topic, group, queueId) ?? -1);
     const offset = Math.max(committed, cursor);
     if (offset >= 0) return offset;
-    return this.getInitOffset(topic, group, queueId, initMode, init);
+    return this.getInitOffset(topic, group, queueId, initMode, init, order);
   }
 
   /** Java `getInitOffset`: MIN = the queue's min offset; MAX = its last message (0 while the queue's start is in memory). */
-  private getInitOffset(topic: string, group: string, queueId: number, initMode: number, init: boolean): number {
+  private getInitOffset(
+    topic: string,
+    group: string,
+    queueId: number,
+    initMode: number,
+    init: boolean,
+    order: boolean,
+  ): number {
     const store = this.broker.messageStore;
     if (initMode === INIT_MODE_MIN) return store.getMinOffsetInQueue(topic, queueId);
     let offset: number;
@@ -390,7 +450,7 @@ export class PopMessageProcessor {
     } else {
       offset = Math.max(0, store.getMaxOffsetInQueue(topic, queueId) - 1);
     }
-    if (init) this.checkpoints.setCursor(topic, group, queueId, offset);
+    if (init) this.moveOffset(topic, group, queueId, offset, order);
     return offset;
   }
 
@@ -421,14 +481,40 @@ export class PopMessageProcessor {
     const invalid = this.checkAckTarget(header.topic, header.queueId, header.offset, channel, true);
     if (invalid) return invalid;
     const info = parseExtraInfo(header.extraInfo);
-    if (info.reviveQid !== POP_ORDER_REVIVE_QUEUE) {
-      this.checkpoints.ack(
-        header.topic,
-        header.consumerGroup,
-        header.queueId,
-        info.ckStartOffset,
-        info.popTime,
-        header.offset,
+    if (info.reviveQid === POP_ORDER_REVIVE_QUEUE) {
+      return this.ackOrderly(header.topic, header.consumerGroup, header.queueId, header.offset, info.popTime, channel);
+    }
+    this.checkpoints.ack(
+      header.topic,
+      header.consumerGroup,
+      header.queueId,
+      info.ckStartOffset,
+      info.popTime,
+      header.offset,
+    );
+    return successResponse();
+  }
+
+  /** Java `ackOrderly`: marks the offset acked and commits the first offset not acked yet. */
+  private ackOrderly(
+    topic: string,
+    group: string,
+    queueId: number,
+    offset: number,
+    popTime: number,
+    channel: RemotingChannel,
+  ): RemotingCommand {
+    const com = this.broker.consumerOffsetManager;
+    const oldOffset = com.queryOffset(group, topic, queueId);
+    if (offset < oldOffset) return successResponse();
+    const next = this.orderInfo.commitAndNext(topic, group, queueId, offset, popTime);
+    if (next > -1) {
+      com.commitOffset(group, topic, queueId, next);
+      if (!this.orderInfo.checkBlock(undefined, topic, group, queueId, 0)) this.longPolling.notifyGroup(topic, group);
+    } else if (next === -1) {
+      return errorResponse(
+        ResponseCode.MESSAGE_ILLEGAL,
+        `offset is illegal, key:${topic}@${group}@${queueId}, old:${oldOffset}, commit:${offset}, next:${next}, ${channel.remoteAddr}`,
       );
     }
     return successResponse();
@@ -470,20 +556,23 @@ export class PopMessageProcessor {
   // ---------------------------------------------------------------- BATCH_ACK_MESSAGE
 
   /** BATCH_ACK_MESSAGE (200151): each BatchAck acks `startOffset + i` for every set bit i (Java `appendAck`). */
-  batchAckMessage(request: RemotingCommand): RemotingCommand {
+  batchAckMessage(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
     const body = request.body && request.body.length > 0 ? decodeBatchAckMessageRequestBody(request.body) : undefined;
     if (!body || body.acks.length === 0) return errorResponse(ResponseCode.NO_MESSAGE, undefined);
     const store = this.broker.messageStore;
     for (const a of body.acks) {
       const topic = realTopic(a.topic, a.consumerGroup, a.retry);
       if (!topic || !this.broker.topicConfigManager.selectTopicConfig(topic)) continue;
-      if (a.reviveQueueId === POP_ORDER_REVIVE_QUEUE) continue;
       const min = store.getMinOffsetInQueue(topic, a.queueId);
       const max = store.getMaxOffsetInQueue(topic, a.queueId);
       for (const i of a.ackedIndexes) {
         const offset = a.startOffset + i;
         if (offset < min || offset > max) continue;
-        this.checkpoints.ack(topic, a.consumerGroup, a.queueId, a.startOffset, a.popTime, offset);
+        if (a.reviveQueueId === POP_ORDER_REVIVE_QUEUE) {
+          this.ackOrderly(topic, a.consumerGroup, a.queueId, offset, a.popTime, channel);
+        } else {
+          this.checkpoints.ack(topic, a.consumerGroup, a.queueId, a.startOffset, a.popTime, offset);
+        }
       }
     }
     return successResponse();
@@ -497,7 +586,27 @@ export class PopMessageProcessor {
     if (invalid) return invalid;
     const info = parseExtraInfo(header.extraInfo);
     if (info.reviveQid === POP_ORDER_REVIVE_QUEUE) {
-      return errorResponse(ResponseCode.SYSTEM_ERROR, 'ordered (FIFO) pops are not served by this broker');
+      // Java processChangeInvisibleTimeForOrder: only the message's next visible time changes
+      if (
+        header.offset <
+        this.broker.consumerOffsetManager.queryOffset(header.consumerGroup, header.topic, header.queueId)
+      ) {
+        return successResponse();
+      }
+      const nextVisibleTime = Date.now() + header.invisibleTime;
+      this.orderInfo.updateNextVisibleTime(
+        header.topic,
+        header.consumerGroup,
+        header.queueId,
+        header.offset,
+        info.popTime,
+        nextVisibleTime,
+      );
+      return successResponse({
+        invisibleTime: String(nextVisibleTime - info.popTime),
+        popTime: String(info.popTime),
+        reviveQid: String(info.reviveQid),
+      });
     }
     const now = Date.now();
     // a new one-message checkpoint from now, then the ack of the message in its old checkpoint
