@@ -20,7 +20,7 @@ import {
   type MessageExt,
 } from '@rocketnest/common';
 import { RemotingClient, RemotingCommand, type ExtFieldValue } from '@rocketnest/remoting';
-import { EmbeddedRocketMQ } from '@rocketnest/broker';
+import { BrokerController, EmbeddedRocketMQ, silentLogger } from '@rocketnest/broker';
 import { waitFor } from './utils/wait-for';
 
 const BROKER_CONFIG = {
@@ -602,6 +602,99 @@ describe('POP consumption (e2e over sockets)', () => {
     expect((await call(badQa)).code).toBe(ResponseCode.SYSTEM_ERROR);
     const ok = await call(popRequest(group, topic));
     expect(ok.code).toBe(ResponseCode.SUCCESS);
+  });
+});
+
+describe('QUERY_ASSIGNMENT with two brokers', () => {
+  it("allocates the queues of every broker in the topic's route (read from the name server)", async () => {
+    const rootB = fs.mkdtempSync(path.join(os.tmpdir(), 'rn-pop-b-'));
+    const mq = await EmbeddedRocketMQ.start({ brokerConfig: BROKER_CONFIG });
+    const brokerB = new BrokerController(
+      {
+        storePathRootDir: rootB,
+        brokerName: 'broker-b',
+        namesrvAddr: mq.namesrvAddr,
+        listenPort: 0,
+        brokerIP1: '127.0.0.1',
+        bindAddress: '127.0.0.1',
+      },
+      { logger: silentLogger },
+    );
+    const client = new RemotingClient({ channelMaxIdleTimeMs: 0 });
+    client.start();
+    try {
+      await brokerB.start();
+      for (const addr of [mq.brokerAddr, brokerB.brokerAddr]) {
+        const res = await client.invoke(
+          addr,
+          RemotingCommand.createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, {
+            topic: 'PopTwoBrokers',
+            defaultTopic: 'TBW102',
+            readQueueNums: 2,
+            writeQueueNums: 2,
+            perm: 6,
+            topicFilterType: 'SINGLE_TAG',
+            order: false,
+          }),
+          3000,
+        );
+        expect(res.code).toBe(ResponseCode.SUCCESS);
+      }
+      await waitFor(async () => {
+        const r = await client.invoke(
+          mq.namesrvAddr,
+          RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'PopTwoBrokers' }),
+          3000,
+        );
+        return (
+          r.code === ResponseCode.SUCCESS &&
+          r.body!.toString().includes('broker-b') &&
+          r.body!.toString().includes('broker-a')
+        );
+      });
+      const hb = encodeHeartbeatData({
+        clientID: '127.0.0.1@only',
+        producerDataSet: [],
+        consumerDataSet: [
+          {
+            groupName: 'GTwo',
+            consumeType: 'CONSUME_PASSIVELY',
+            messageModel: 'CLUSTERING',
+            consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+            unitMode: false,
+            subscriptionDataSet: [],
+          },
+        ],
+      });
+      expect(
+        (await client.invoke(mq.brokerAddr, RemotingCommand.createRequest(RequestCode.HEART_BEAT, {}, hb), 3000)).code,
+      ).toBe(ResponseCode.SUCCESS);
+      const res = await client.invoke(
+        mq.brokerAddr,
+        RemotingCommand.createRequest(
+          RequestCode.QUERY_ASSIGNMENT,
+          {},
+          encodeQueryAssignmentRequestBody({
+            topic: 'PopTwoBrokers',
+            consumerGroup: 'GTwo',
+            clientId: '127.0.0.1@only',
+            strategyName: 'AVG',
+            messageModel: 'CLUSTERING',
+          }),
+        ),
+        3000,
+      );
+      expect(res.code).toBe(ResponseCode.SUCCESS);
+      const got = decodeQueryAssignmentResponseBody(res.body)
+        .messageQueueAssignments.map((a) => `${a.messageQueue.brokerName}:${a.messageQueue.queueId}`)
+        .sort();
+      expect(got).toEqual(['broker-a:0', 'broker-a:1', 'broker-b:0', 'broker-b:1']);
+    } finally {
+      await client.shutdown();
+      await brokerB.shutdown();
+      await mq.shutdown();
+      fs.rmSync(rootB, { recursive: true, force: true });
+    }
   });
 });
 

@@ -136,6 +136,8 @@ export interface BrokerConfig {
   popResponseReturnActualRetryTopic: boolean;
   /** RocketNest: how often the checkpoint table is written when it changed, ms. Default 1000. */
   popCheckpointFlushInterval: number;
+  /** How long QUERY_ASSIGNMENT reuses a topic route read from the name server, ms. Default 30000. */
+  loadBalancePollNameServerInterval: number;
 
   // --- transactions
   /** Default 6000 ms. */
@@ -287,6 +289,7 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<keyof BrokerConfig, KeyKind>> =
   reviveInterval: 'long',
   popResponseReturnActualRetryTopic: 'bool',
   popCheckpointFlushInterval: 'long',
+  loadBalancePollNameServerInterval: 'long',
   transactionTimeOut: 'long',
   transactionCheckMax: 'int',
   transactionCheckInterval: 'long',
@@ -427,6 +430,7 @@ export function defaultBrokerConfig(env: NodeJS.ProcessEnv = process.env): Broke
     reviveInterval: 1000,
     popResponseReturnActualRetryTopic: false,
     popCheckpointFlushInterval: 1000,
+    loadBalancePollNameServerInterval: 30000,
     transactionTimeOut: 6000,
     transactionCheckMax: 15,
     transactionCheckInterval: 30000,

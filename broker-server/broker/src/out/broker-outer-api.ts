@@ -1,10 +1,12 @@
 import {
   RequestCode,
   ResponseCode,
+  decodeTopicRouteData,
   encodeRegisterBrokerBody,
   registerBrokerBodyCrc32,
   type DataVersion,
   type TopicConfig,
+  type TopicRouteData,
 } from '@rocketnest/common';
 import { RemotingClient, RemotingCommand } from '@rocketnest/remoting';
 import type { BrokerLogger } from '../logger';
@@ -59,6 +61,27 @@ export class BrokerOuterApi {
 
   getNameServerAddressList(): readonly string[] {
     return this.namesrvAddrList;
+  }
+
+  /**
+   * GET_ROUTEINFO_BY_TOPIC from the name servers, first answer wins (Java `getTopicRouteInfoFromNameServer`).
+   * Undefined when no name server is configured, none answers, or the topic has no route.
+   */
+  async getTopicRouteInfo(topic: string, timeoutMs: number): Promise<TopicRouteData | undefined> {
+    for (const addr of this.namesrvAddrList) {
+      try {
+        const res = await this.remotingClient.invoke(
+          addr,
+          RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic }),
+          timeoutMs,
+        );
+        if (res.code === ResponseCode.SUCCESS && res.body) return decodeTopicRouteData(res.body);
+        if (res.code === ResponseCode.TOPIC_NOT_EXIST) return undefined;
+      } catch (err) {
+        this.logger.warn(`getTopicRouteInfo(${topic}) from ${addr} failed: ${(err as Error).message}`);
+      }
+    }
+    return undefined;
   }
 
   /** Registers the topic table with every name server. Never throws: failures are reported per name server. */

@@ -27,12 +27,12 @@ import { MessageRequestModeManager } from './message-request-mode-manager';
  * PULL mode answers the strategy's normal allocation; POP mode answers per `popShareQueueNum` (≤ 0 or ≥ clients − 1:
  * every queue of the topic with queueId −1, "pop from any queue").
  *
- * The topic's queues are this broker's readable queues (Java asks the name server for the whole route; a RocketNest
- * broker answers for itself, which is the whole route in a single-broker cluster).
+ * The topic's queues come from its route on the name server (every broker's readable queues), as in Java.
  */
 export class QueryAssignmentProcessor {
   readonly modeManager: MessageRequestModeManager;
   private readonly strategies = new Map<string, AllocateMessageQueueStrategy>();
+  private readonly routeCache = new Map<string, { queues: MessageQueue[]; at: number }>();
 
   constructor(private readonly broker: BrokerController) {
     this.modeManager = new MessageRequestModeManager(broker.brokerConfig.storePathRootDir);
@@ -45,7 +45,7 @@ export class QueryAssignmentProcessor {
     this.modeManager.load();
   }
 
-  queryAssignment(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
+  async queryAssignment(request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand> {
     const body = decodeQueryAssignmentRequestBody(request.body);
     const cfg = this.broker.brokerConfig;
     let mode = this.modeManager.get(body.topic, body.consumerGroup);
@@ -60,7 +60,7 @@ export class QueryAssignmentProcessor {
         popShareQueueNum: m === MessageRequestMode.POP ? cfg.defaultPopShareQueueNum : 0,
       };
     }
-    const queues = this.doLoadBalance(
+    const queues = await this.doLoadBalance(
       body.topic,
       body.consumerGroup,
       body.clientId,
@@ -91,8 +91,32 @@ export class QueryAssignmentProcessor {
     return successResponse();
   }
 
-  /** This broker's readable queues of `topic` (Java `getTopicSubscribeInfo`), undefined when it has no such topic. */
-  private subscribeInfo(topic: string): MessageQueue[] | undefined {
+  /**
+   * The topic's readable queues on every broker of its route (Java `TopicRouteInfoManager.getTopicSubscribeInfo`):
+   * read from the name server and reused for `loadBalancePollNameServerInterval`; without a name server, or when it
+   * has no route for the topic yet, this broker's own queues. Undefined when neither knows the topic.
+   */
+  private async subscribeInfo(topic: string): Promise<MessageQueue[] | undefined> {
+    const cfg = this.broker.brokerConfig;
+    const cached = this.routeCache.get(topic);
+    if (cached && Date.now() - cached.at < cfg.loadBalancePollNameServerInterval) return cached.queues;
+    if (this.broker.brokerOuterApi.getNameServerAddressList().length > 0) {
+      const route = await this.broker.brokerOuterApi.getTopicRouteInfo(topic, 3000);
+      if (route && route.queueDatas.length > 0) {
+        const queues: MessageQueue[] = [];
+        for (const qd of route.queueDatas) {
+          if (!isReadable(qd.perm)) continue;
+          for (let q = 0; q < qd.readQueueNums; q++) queues.push(messageQueue(topic, qd.brokerName, q));
+        }
+        if (this.routeCache.size >= 4096) this.routeCache.delete(this.routeCache.keys().next().value!);
+        this.routeCache.set(topic, { queues, at: Date.now() });
+        return queues;
+      }
+    }
+    return this.localSubscribeInfo(topic);
+  }
+
+  private localSubscribeInfo(topic: string): MessageQueue[] | undefined {
     const tc = this.broker.topicConfigManager.selectTopicConfig(topic);
     if (!tc) return undefined;
     const out: MessageQueue[] = [];
@@ -103,7 +127,7 @@ export class QueryAssignmentProcessor {
   }
 
   /** Java `doLoadBalance`: undefined = "invalid, the client keeps its current assignment". */
-  private doLoadBalance(
+  private async doLoadBalance(
     topic: string,
     group: string,
     clientId: string,
@@ -111,13 +135,13 @@ export class QueryAssignmentProcessor {
     strategyName: string,
     mode: SetMessageRequestModeRequestBody,
     channel: RemotingChannel,
-  ): MessageQueue[] | undefined {
+  ): Promise<MessageQueue[] | undefined> {
     const log = this.broker.logger;
     if (messageModel === 'BROADCASTING') {
-      return this.subscribeInfo(topic) ?? [];
+      return (await this.subscribeInfo(topic)) ?? [];
     }
     if (messageModel !== 'CLUSTERING') return [];
-    const mqSet = this.subscribeInfo(topic);
+    const mqSet = await this.subscribeInfo(topic);
     if (!mqSet) {
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
         log.warn(`QueryLoad: no assignment for group[${group}], the topic[${topic}] does not exist.`);
