@@ -416,6 +416,50 @@ describe('POP consumption (e2e over sockets)', () => {
     }
   });
 
+  it('POLLING_INFO counts parked pops; NOTIFICATION answers hasMsg, held until a send or pollTime', async () => {
+    const topic = 'PopNotifyTopic';
+    const group = 'GPopNotify';
+    await createTopic(topic, 1);
+    const info = (): Promise<RemotingCommand> =>
+      call(RemotingCommand.createRequest(RequestCode.POLLING_INFO, { consumerGroup: group, topic, queueId: 0 }));
+    expect((await info()).extFields!.pollingNum).toBe('0');
+    const parkedPop = call(popRequest(group, topic, { queueId: 0, pollTime: 3000 }), 5000);
+    await waitFor(async () => (await info()).extFields!.pollingNum === '1');
+    const notify = (pollTime: number): RemotingCommand =>
+      RemotingCommand.createRequest(RequestCode.NOTIFICATION, {
+        consumerGroup: group,
+        topic,
+        queueId: -1,
+        pollTime,
+        bornTime: Date.now(),
+        order: false,
+      });
+    const empty = await call(notify(100));
+    expect(empty.code).toBe(ResponseCode.SUCCESS);
+    expect(empty.extFields!.hasMsg).toBe('false');
+    const held = call(notify(3000), 5000);
+    await waitFor(() => mq.broker.popMessageProcessor.notificationPolling.size === 1);
+    await send(topic, 'n0', 0);
+    expect((await held).extFields!.hasMsg).toBe('true');
+    expect((await parkedPop).code).toBe(ResponseCode.SUCCESS);
+    await send(topic, 'n1', 0);
+    expect((await call(notify(0))).extFields!.hasMsg).toBe('true');
+    expect((await call(RemotingCommand.createRequest(RequestCode.POLLING_INFO, { topic }))).code).toBe(
+      ResponseCode.SYSTEM_ERROR,
+    );
+    expect(
+      (
+        await call(
+          RemotingCommand.createRequest(RequestCode.POLLING_INFO, {
+            consumerGroup: group,
+            topic: 'NoSuch',
+            queueId: 0,
+          }),
+        )
+      ).code,
+    ).toBe(ResponseCode.TOPIC_NOT_EXIST);
+  });
+
   it('tag filter: only matching messages are popped, the others are skipped', async () => {
     const topic = 'PopTagTopic';
     const group = 'GPopTag';

@@ -253,6 +253,8 @@ export class BrokerController {
     const pop = this.popMessageProcessor;
     this.registerProcessor(RequestCode.POP_MESSAGE, (req, ch) => pop.popMessage(req, ch));
     this.registerProcessor(RequestCode.ACK_MESSAGE, (req, ch) => pop.ackMessage(req, ch));
+    this.registerProcessor(RequestCode.POLLING_INFO, (req, ch) => pop.pollingInfo(req, ch));
+    this.registerProcessor(RequestCode.NOTIFICATION, (req, ch) => pop.notification(req, ch));
     this.registerProcessor(RequestCode.BATCH_ACK_MESSAGE, (req, ch) => pop.batchAckMessage(req, ch));
     this.registerProcessor(RequestCode.CHANGE_MESSAGE_INVISIBLETIME, (req, ch) => pop.changeInvisibleTime(req, ch));
     const qa = this.queryAssignmentProcessor;

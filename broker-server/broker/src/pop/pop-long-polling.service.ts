@@ -73,6 +73,11 @@ export class PopLongPollingService {
     return 'POLLING_SUC';
   }
 
+  /** Parked requests of topic@group@queueId (POLLING_INFO). */
+  pollingNum(topic: string, group: string, queueId: number): number {
+    return this.byKey.get(`${topic}@${group}@${queueId}`)?.size ?? 0;
+  }
+
   /** A message arrived on `topic`/`queueId`: wake the requests waiting for it (all of them for a retry topic). */
   notifyMessageArriving(topic: string, queueId: number): void {
     const set = this.byTopic.get(topic);

@@ -1,6 +1,8 @@
 import {
   AckMessageRequestHeader,
   ChangeInvisibleTimeRequestHeader,
+  NotificationRequestHeader,
+  PollingInfoRequestHeader,
   MessageConst,
   PopMessageRequestHeader,
   ResponseCode,
@@ -50,6 +52,8 @@ interface PopState {
 export class PopMessageProcessor {
   readonly checkpoints: PopCheckpointService;
   readonly longPolling: PopLongPollingService;
+  /** Parked NOTIFICATION requests (Java's NotificationProcessor has its own polling service). */
+  readonly notificationPolling: PopLongPollingService;
   readonly orderInfo: ConsumerOrderInfoManager;
   private orderInfoTimer: NodeJS.Timeout | undefined;
   /** Messages delivered by pops since start. */
@@ -75,6 +79,11 @@ export class PopMessageProcessor {
       { reviveIntervalMs: () => cfg.reviveInterval, flushIntervalMs: () => cfg.popCheckpointFlushInterval },
     );
     this.orderInfo = new ConsumerOrderInfoManager(cfg.storePathRootDir);
+    this.notificationPolling = new PopLongPollingService({
+      popPollingSize: () => cfg.popPollingSize,
+      maxPopPollingSize: () => cfg.maxPopPollingSize,
+      wakeUp: (req) => this.rerunNotification(req),
+    });
     this.longPolling = new PopLongPollingService({
       popPollingSize: () => cfg.popPollingSize,
       maxPopPollingSize: () => cfg.maxPopPollingSize,
@@ -101,6 +110,7 @@ export class PopMessageProcessor {
 
   async shutdown(): Promise<void> {
     this.longPolling.shutdown();
+    this.notificationPolling.shutdown();
     if (this.orderInfoTimer) clearInterval(this.orderInfoTimer);
     await this.checkpoints.shutdown();
     this.orderInfo.persistIfDirty();
@@ -109,6 +119,7 @@ export class PopMessageProcessor {
   /** A message was stored on topic/queueId (the store's arrival listener). */
   notifyMessageArriving(topic: string, queueId: number): void {
     this.longPolling.notifyMessageArriving(topic, queueId);
+    this.notificationPolling.notifyMessageArriving(topic, queueId);
   }
 
   // ---------------------------------------------------------------- POP_MESSAGE
@@ -472,6 +483,124 @@ export class PopMessageProcessor {
       this.sql92Cache.set(expression, predicate);
     }
     return predicate;
+  }
+
+  // ---------------------------------------------------------------- POLLING_INFO / NOTIFICATION
+
+  /** The checks POLLING_INFO and NOTIFICATION share (Java's order and remarks). */
+  private checkReadable(
+    topic: string,
+    group: string,
+    queueId: number,
+    channel: RemotingChannel,
+  ): RemotingCommand | undefined {
+    const broker = this.broker;
+    if (!isReadable(broker.brokerConfig.brokerPermission)) {
+      return errorResponse(
+        ResponseCode.NO_PERMISSION,
+        `the broker[${broker.brokerConfig.brokerIP1}] peeking message is forbidden`,
+      );
+    }
+    const tc = broker.topicConfigManager.selectTopicConfig(topic);
+    if (!tc) {
+      return errorResponse(
+        ResponseCode.TOPIC_NOT_EXIST,
+        `topic[${topic}] not exist, apply first please! See http://rocketmq.apache.org/docs/faq/`,
+      );
+    }
+    if (!isReadable(tc.perm)) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `the topic[${topic}] peeking message is forbidden`);
+    }
+    if (queueId >= tc.readQueueNums) {
+      return errorResponse(
+        ResponseCode.SYSTEM_ERROR,
+        `queueId[${queueId}] is illegal, topic:[${topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${channel.remoteAddr}]`,
+      );
+    }
+    const groupConfig = broker.subscriptionGroupManager.findSubscriptionGroupConfig(group);
+    if (!groupConfig) {
+      return errorResponse(
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group [${group}] does not exist, See http://rocketmq.apache.org/docs/faq/`,
+      );
+    }
+    if (!groupConfig.consumeEnable) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `subscription group no permission, ${group}`);
+    }
+    return undefined;
+  }
+
+  /** POLLING_INFO (200055): how many pops are parked on topic@group@queueId. */
+  pollingInfo(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
+    const header = PollingInfoRequestHeader.decode(request.extFields);
+    const invalid = this.checkReadable(header.topic, header.consumerGroup, header.queueId, channel);
+    if (invalid) return invalid;
+    const n = this.longPolling.pollingNum(header.topic, header.consumerGroup, header.queueId);
+    return successResponse({ pollingNum: String(n) });
+  }
+
+  /**
+   * NOTIFICATION (200054): whether the group has something to pop on the topic (or its POP retry topic), held like a
+   * pop until something arrives or `pollTime` passes (Java `NotificationProcessor`).
+   */
+  notification(request: RemotingCommand, channel: RemotingChannel): RemotingCommand | null {
+    const ext = (request.extFields ??= {});
+    if (ext.bornTime === undefined || ext.bornTime === '0') ext.bornTime = String(Date.now());
+    const header = NotificationRequestHeader.decode(ext);
+    const invalid = this.checkReadable(header.topic, header.consumerGroup, header.queueId, channel);
+    if (invalid) return invalid;
+    const tc = this.broker.topicConfigManager.selectTopicConfig(header.topic)!;
+    const cfg = this.broker.brokerConfig;
+    const randomQ = Math.floor(Math.random() * 100);
+    const retryTopic = buildPopRetryTopic(header.topic, header.consumerGroup, cfg.enableRetryTopicV2);
+    const hasMsgIn = (topic: string, queueId: number): boolean => {
+      if (
+        header.order === true &&
+        this.orderInfo.checkBlock(header.attemptId, header.topic, header.consumerGroup, queueId, 0)
+      ) {
+        return false;
+      }
+      const store = this.broker.messageStore;
+      let offset = this.broker.consumerOffsetManager.queryOffset(header.consumerGroup, topic, queueId);
+      if (offset < 0) offset = store.getMinOffsetInQueue(topic, queueId);
+      offset = Math.max(offset, this.checkpoints.getCursor(topic, header.consumerGroup, queueId) ?? -1);
+      return store.getMaxOffsetInQueue(topic, queueId) - offset > 0;
+    };
+    const hasMsgInTopic = (topic: string): boolean => {
+      const t = this.broker.topicConfigManager.selectTopicConfig(topic);
+      if (!t) return false;
+      for (let i = 0; i < t.readQueueNums; i++) if (hasMsgIn(topic, (randomQ + i) % t.readQueueNums)) return true;
+      return false;
+    };
+    const needRetry = randomQ % 5 === 0;
+    let hasMsg = needRetry && hasMsgInTopic(retryTopic);
+    if (!hasMsg) {
+      hasMsg = header.queueId < 0 ? hasMsgInTopic(tc.topicName) : hasMsgIn(tc.topicName, header.queueId);
+      if (!needRetry && !hasMsg) hasMsg = hasMsgInTopic(retryTopic);
+    }
+    if (!hasMsg) {
+      const parked: PopRequest = {
+        request,
+        channel,
+        topic: header.topic,
+        group: header.consumerGroup,
+        queueId: header.queueId,
+        retryTopic,
+        expireAt: header.bornTime + header.pollTime,
+      };
+      if (this.notificationPolling.polling(parked, header.pollTime) === 'POLLING_SUC') return null;
+    }
+    return successResponse({ hasMsg: String(hasMsg) });
+  }
+
+  private rerunNotification(req: PopRequest): void {
+    try {
+      const response = this.notification(req.request, req.channel);
+      if (response && req.channel.isActive())
+        this.broker.remotingServer.writeResponse(req.channel, req.request, response);
+    } catch (err) {
+      this.broker.logger.error('re-running a held notification failed', err);
+    }
   }
 
   // ---------------------------------------------------------------- ACK_MESSAGE
