@@ -460,6 +460,39 @@ describe('POP consumption (e2e over sockets)', () => {
     ).toBe(ResponseCode.TOPIC_NOT_EXIST);
   });
 
+  it('PEEK_MESSAGE shows the next messages without popping them', async () => {
+    const topic = 'PopPeekTopic';
+    const group = 'GPopPeek';
+    await createTopic(topic, 2);
+    const peek = (): Promise<RemotingCommand> =>
+      call(
+        RemotingCommand.createRequest(RequestCode.PEEK_MESSAGE, {
+          topic,
+          queueId: -1,
+          maxMsgNums: 32,
+          consumerGroup: group,
+        }),
+      );
+    const none = await peek();
+    expect(none.code).toBe(ResponseCode.PULL_NOT_FOUND);
+    expect(none.extFields!.restNum).toBe('0');
+    await send(topic, 'p0', 0);
+    await send(topic, 'p1', 1);
+    for (let i = 0; i < 2; i++) {
+      const r = await peek();
+      expect(r.code).toBe(ResponseCode.SUCCESS);
+      expect(r.extFields!.restNum).toBe('2');
+      expect(
+        decodeMessageRecords(r.body!)
+          .map((m) => m.body.toString())
+          .sort(),
+      ).toEqual(['p0', 'p1']);
+    }
+    const popped = await call(popRequest(group, topic));
+    expect(decodeMessageRecords(popped.body!)).toHaveLength(2);
+    expect((await peek()).code).toBe(ResponseCode.PULL_NOT_FOUND);
+  });
+
   it('tag filter: only matching messages are popped, the others are skipped', async () => {
     const topic = 'PopTagTopic';
     const group = 'GPopTag';

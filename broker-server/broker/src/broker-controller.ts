@@ -253,6 +253,7 @@ export class BrokerController {
     const pop = this.popMessageProcessor;
     this.registerProcessor(RequestCode.POP_MESSAGE, (req, ch) => pop.popMessage(req, ch));
     this.registerProcessor(RequestCode.ACK_MESSAGE, (req, ch) => pop.ackMessage(req, ch));
+    this.registerProcessor(RequestCode.PEEK_MESSAGE, (req, ch) => pop.peekMessage(req, ch));
     this.registerProcessor(RequestCode.POLLING_INFO, (req, ch) => pop.pollingInfo(req, ch));
     this.registerProcessor(RequestCode.NOTIFICATION, (req, ch) => pop.notification(req, ch));
     this.registerProcessor(RequestCode.BATCH_ACK_MESSAGE, (req, ch) => pop.batchAckMessage(req, ch));

@@ -2,6 +2,7 @@ import {
   AckMessageRequestHeader,
   ChangeInvisibleTimeRequestHeader,
   NotificationRequestHeader,
+  PeekMessageRequestHeader,
   PollingInfoRequestHeader,
   MessageConst,
   PopMessageRequestHeader,
@@ -601,6 +602,62 @@ export class PopMessageProcessor {
     } catch (err) {
       this.broker.logger.error('re-running a held notification failed', err);
     }
+  }
+
+  /**
+   * PEEK_MESSAGE (200052): the messages a pop would return next, without checkpoint or offset change (Java
+   * `PeekMessageProcessor`); PULL_NOT_FOUND when there are none.
+   */
+  async peekMessage(request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand> {
+    const header = PeekMessageRequestHeader.decode(request.extFields);
+    const invalid = this.checkReadable(header.topic, header.consumerGroup, header.queueId, channel);
+    if (invalid) return invalid;
+    const broker = this.broker;
+    const store = broker.messageStore;
+    const group = header.consumerGroup;
+    const tc = broker.topicConfigManager.selectTopicConfig(header.topic)!;
+    const retryTopic = buildPopRetryTopic(header.topic, group, broker.brokerConfig.enableRetryTopicV2);
+    const randomQ = Math.floor(Math.random() * 100);
+    const buffers: Buffer[] = [];
+    let restNum = 0;
+    const peekQueue = async (topic: string, queueId: number): Promise<void> => {
+      let offset = broker.consumerOffsetManager.queryOffset(group, topic, queueId);
+      if (offset < 0) offset = store.getMinOffsetInQueue(topic, queueId);
+      offset = Math.max(offset, this.checkpoints.getCursor(topic, group, queueId) ?? -1);
+      restNum += store.getMaxOffsetInQueue(topic, queueId) - offset;
+      const want = header.maxMsgNums - buffers.length;
+      if (want <= 0) return;
+      const maxBytes = broker.brokerConfig.maxTransferBytesOnMessageInMemory;
+      let result = await store.getMessage(group, topic, queueId, offset, want, maxBytes);
+      if (result.status === 'OFFSET_TOO_SMALL' || result.status === 'OFFSET_OVERFLOW_BADLY') {
+        result = await store.getMessage(group, topic, queueId, result.nextBeginOffset, want, maxBytes);
+      }
+      buffers.push(...result.messageBuffers);
+    };
+    const peekTopic = async (topic: string): Promise<void> => {
+      const t = broker.topicConfigManager.selectTopicConfig(topic);
+      if (!t) return;
+      for (let i = 0; i < t.readQueueNums; i++) await peekQueue(topic, (randomQ + i) % t.readQueueNums);
+    };
+    const needRetry = randomQ % 5 === 0;
+    if (needRetry) await peekTopic(retryTopic);
+    if (header.queueId < 0) await peekTopic(tc.topicName);
+    else await peekQueue(tc.topicName, header.queueId);
+    if (!needRetry && buffers.length < header.maxMsgNums) await peekTopic(retryTopic);
+    const found = buffers.length > 0;
+    const response = errorResponse(
+      found ? ResponseCode.SUCCESS : ResponseCode.PULL_NOT_FOUND,
+      found ? 'FOUND' : 'NO_MESSAGE_IN_QUEUE',
+      { popTime: '0', invisibleTime: '0', reviveQid: '0', restNum: String(restNum) },
+    );
+    if (found) {
+      const size = buffers.reduce((n, b) => n + b.length, 0);
+      broker.brokerStatsManager.incGroupGetNums(group, header.topic, buffers.length);
+      broker.brokerStatsManager.incGroupGetSize(group, header.topic, size);
+      broker.brokerStatsManager.incBrokerGetNums(buffers.length);
+      response.body = Buffer.concat(buffers);
+    }
+    return response;
   }
 
   // ---------------------------------------------------------------- ACK_MESSAGE
