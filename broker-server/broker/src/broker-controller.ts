@@ -573,6 +573,7 @@ export class BrokerController {
     const secs = Math.floor(uptimeMs / 1000);
     const store = this.messageStore;
     const storeInfo: Record<string, string> = store.getRuntimeInfo?.() ?? {};
+    const gets = this.pullMessageProcessor.getCount + this.popMessageProcessor.popCount;
     const table: Record<string, string> = {
       brokerVersionDesc: versionName(CURRENT_VERSION),
       brokerVersion: String(CURRENT_VERSION),
@@ -580,15 +581,15 @@ export class BrokerController {
       runtime: `[ ${Math.floor(secs / 86400)} days, ${Math.floor(secs / 3600) % 24} hours, ${Math.floor(secs / 60) % 60} minutes, ${secs % 60} seconds ]`,
       brokerActive: 'true',
       msgPutTotalTodayNow: String(this.sendMessageProcessor.putCount),
-      msgGetTotalTodayNow: String(this.pullMessageProcessor.getCount),
+      msgGetTotalTodayNow: String(gets),
       msgPutTotalTodayMorning: '0',
       msgGetTotalTodayMorning: '0',
       msgPutTotalYesterdayMorning: '0',
       msgGetTotalYesterdayMorning: '0',
       putTps: `${tps(this.sendMessageProcessor.putCount, uptimeMs)} ${tps(this.sendMessageProcessor.putCount, uptimeMs)} `,
-      getTransferredTps: `${tps(this.pullMessageProcessor.getCount, uptimeMs)} ${tps(this.pullMessageProcessor.getCount, uptimeMs)} `,
+      getTransferredTps: `${tps(gets, uptimeMs)} ${tps(gets, uptimeMs)} `,
       // 4.9.x admin tools read Java's older spelling.
-      getTransferedTps: `${tps(this.pullMessageProcessor.getCount, uptimeMs)} ${tps(this.pullMessageProcessor.getCount, uptimeMs)} `,
+      getTransferedTps: `${tps(gets, uptimeMs)} ${tps(gets, uptimeMs)} `,
       sendThreadPoolQueueHeadWaitTimeMills: '0',
       pullThreadPoolQueueHeadWaitTimeMills: '0',
       queryThreadPoolQueueHeadWaitTimeMills: '0',
