@@ -638,6 +638,17 @@ describe('POP consumption (e2e over sockets)', () => {
     for (const m of thirdMsgs) expect((await ack(group, topic, orderHandle(third, m))).code).toBe(ResponseCode.SUCCESS);
     expect(mq.broker.consumerOffsetManager.queryOffset(group, topic, 0)).toBe(3);
     expect((await call(orderPop(60000))).code).toBe(ResponseCode.POLLING_TIMEOUT);
+    // a long-polling ordered pop on a blocked queue is answered as soon as the block's invisible time is over
+    await send(topic, 'o3', 0);
+    const blocker = await call(orderPop(300));
+    expect(decodeMessageRecords(blocker.body!).map((m) => m.body.toString())).toEqual(['o3']);
+    const t0 = Date.now();
+    const held = orderPop(300);
+    held.extFields!.pollTime = '5000';
+    const woken = await call(held, 8000);
+    expect(woken.code).toBe(ResponseCode.SUCCESS);
+    expect(decodeMessageRecords(woken.body!).map((m) => m.body.toString())).toEqual(['o3']);
+    expect(Date.now() - t0).toBeLessThan(3000);
   });
 
   it('bad requests get Java codes and the broker keeps serving', async () => {

@@ -140,6 +140,19 @@ export class ConsumerOrderInfoManager {
     return false;
   }
 
+  /** When the queue stops being blocked (Java `getLockFreeTimestamp`); undefined when it is not blocked. */
+  lockFreeTime(topic: string, group: string, queueId: number): number | undefined {
+    const info = this.table.get(`${topic}@${group}`)?.get(queueId);
+    if (!info || info.o.length === 0 || !(info.i > 0)) return undefined;
+    const now = Date.now();
+    for (let i = 0; i < info.o.length; i++) {
+      if (!isNotAck(info, i)) continue;
+      const next = info.ot?.[String(offsetAt(info.o, i))] ?? info.popTime + info.i;
+      if (now < next) return next;
+    }
+    return undefined;
+  }
+
   clearBlock(topic: string, group: string, queueId: number): void {
     if (this.table.get(`${topic}@${group}`)?.delete(queueId)) this.dirty = true;
   }

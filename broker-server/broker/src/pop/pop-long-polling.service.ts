@@ -45,7 +45,8 @@ export class PopLongPollingService {
     return this.total;
   }
 
-  polling(req: PopRequest, pollTime: number): PollingResult {
+  /** Parks `req` until a message arrives or `expireAt`; `wakeAt` re-runs it earlier (an ordered queue unblocking). */
+  polling(req: PopRequest, pollTime: number, wakeAt?: number): PollingResult {
     if (pollTime <= 0 || this.stopped) return 'NOT_POLLING';
     if (this.total >= this.opts.maxPopPollingSize()) return 'POLLING_FULL';
     const now = Date.now();
@@ -68,7 +69,8 @@ export class PopLongPollingService {
       s.add(parked);
     }
     this.total++;
-    parked.timer = setTimeout(() => this.wake(parked), Math.max(0, req.expireAt - now));
+    const at = wakeAt !== undefined && wakeAt < req.expireAt ? wakeAt : req.expireAt;
+    parked.timer = setTimeout(() => this.wake(parked), Math.max(0, at - now));
     parked.timer.unref?.();
     return 'POLLING_SUC';
   }

@@ -38,6 +38,8 @@ interface PopState {
   restNum: number;
   order: boolean;
   orderCountInfo: string;
+  /** Earliest time a blocked ordered queue unblocks (a parked pop is re-run then). */
+  wakeAt?: number;
   startOffsetInfo: string;
   msgOffsetInfo: string;
 }
@@ -264,7 +266,7 @@ export class PopMessageProcessor {
         retryTopic,
         expireAt: header.bornTime + header.pollTime,
       };
-      const polling = this.longPolling.polling(parked, header.pollTime);
+      const polling = this.longPolling.polling(parked, header.pollTime, state.wakeAt);
       if (polling === 'POLLING_SUC') return null;
       code = polling === 'POLLING_FULL' ? ResponseCode.POLLING_FULL : ResponseCode.POLLING_TIMEOUT;
       remark = 'NO_MESSAGE_IN_QUEUE';
@@ -311,6 +313,10 @@ export class PopMessageProcessor {
       const want = header.maxMsgNums - state.buffers.length;
       const blocked =
         state.order && this.orderInfo.checkBlock(header.attemptId, topic, group, queueId, header.invisibleTime);
+      if (blocked) {
+        const free = this.orderInfo.lockFreeTime(topic, group, queueId);
+        if (free !== undefined) state.wakeAt = Math.min(state.wakeAt ?? free, free);
+      }
       if (want <= 0 || blocked) {
         state.restNum += store.getMaxOffsetInQueue(topic, queueId) - offset;
         return;
