@@ -140,7 +140,7 @@ export class QueryAssignmentProcessor {
     if (messageModel === 'BROADCASTING') {
       return (await this.subscribeInfo(topic)) ?? [];
     }
-    if (messageModel !== 'CLUSTERING') return [];
+    if (messageModel !== 'CLUSTERING') return undefined; // Java: no assignment set for an unknown model
     const mqSet = await this.subscribeInfo(topic);
     if (!mqSet) {
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
