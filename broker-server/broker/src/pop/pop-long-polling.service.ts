@@ -14,6 +14,24 @@ export interface PopRequest {
   readonly expireAt: number;
 }
 
+/** The held form of a POP_MESSAGE or NOTIFICATION request (both headers carry these fields). */
+export function heldPopRequest(
+  request: RemotingCommand,
+  channel: RemotingChannel,
+  header: { topic: string; consumerGroup: string; queueId: number; bornTime: number; pollTime: number },
+  retryTopic: string,
+): PopRequest {
+  return {
+    request,
+    channel,
+    topic: header.topic,
+    group: header.consumerGroup,
+    queueId: header.queueId,
+    retryTopic,
+    expireAt: header.bornTime + header.pollTime,
+  };
+}
+
 export type PollingResult = 'POLLING_SUC' | 'POLLING_FULL' | 'POLLING_TIMEOUT' | 'NOT_POLLING';
 
 interface Parked extends PopRequest {

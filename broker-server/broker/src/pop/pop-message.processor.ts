@@ -19,11 +19,11 @@ import type { GetMessageResult } from '@rocketnest/store';
 import * as os from 'node:os';
 import type { BrokerController } from '../broker-controller';
 import { ExpressionMessageFilter, type Sql92Predicate } from '../processor/message-filter';
-import { errorResponse, successResponse } from '../processor/processor-util';
+import { answerRerun, errorResponse, successResponse } from '../processor/processor-util';
 import { ConsumerOrderInfoManager } from './consumer-order-info.manager';
 import { PopCheckpointService, type PopCheckPoint } from './pop-checkpoint.service';
 import { POP_ORDER_REVIVE_QUEUE, appendInfo, buildExtraInfo, buildPopRetryTopic, parseExtraInfo } from './pop-keys';
-import { PopLongPollingService, type PopRequest } from './pop-long-polling.service';
+import { heldPopRequest, PopLongPollingService, type PopRequest } from './pop-long-polling.service';
 
 /** Java `ConsumeInitMode`. */
 const INIT_MODE_MIN = 0;
@@ -134,22 +134,7 @@ export class PopMessageProcessor {
   }
 
   private rerun(req: PopRequest): void {
-    this.pop(req.request, req.channel).then(
-      (response) => {
-        if (response && req.channel.isActive())
-          this.broker.remotingServer.writeResponse(req.channel, req.request, response);
-      },
-      (err: unknown) => {
-        this.broker.logger.error('re-running a held pop failed', err);
-        if (req.channel.isActive()) {
-          this.broker.remotingServer.writeResponse(
-            req.channel,
-            req.request,
-            errorResponse(ResponseCode.SYSTEM_ERROR, (err as Error).message),
-          );
-        }
-      },
-    );
+    answerRerun(this.broker, req.channel, req.request, this.pop(req.request, req.channel), 'pop');
   }
 
   private async pop(request: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand | null> {
@@ -257,15 +242,7 @@ export class PopMessageProcessor {
       remark = 'FOUND';
       if (state.restNum > 0) this.longPolling.notifyGroup(header.topic, header.consumerGroup);
     } else {
-      const parked: PopRequest = {
-        request,
-        channel,
-        topic: header.topic,
-        group: header.consumerGroup,
-        queueId: header.queueId,
-        retryTopic,
-        expireAt: header.bornTime + header.pollTime,
-      };
+      const parked = heldPopRequest(request, channel, header, retryTopic);
       const polling = this.longPolling.polling(parked, header.pollTime, state.wakeAt);
       if (polling === 'POLLING_SUC') return null;
       code = polling === 'POLLING_FULL' ? ResponseCode.POLLING_FULL : ResponseCode.POLLING_TIMEOUT;
@@ -586,15 +563,7 @@ export class PopMessageProcessor {
       if (!needRetry && !hasMsg) hasMsg = hasMsgInTopic(retryTopic);
     }
     if (!hasMsg) {
-      const parked: PopRequest = {
-        request,
-        channel,
-        topic: header.topic,
-        group: header.consumerGroup,
-        queueId: header.queueId,
-        retryTopic,
-        expireAt: header.bornTime + header.pollTime,
-      };
+      const parked = heldPopRequest(request, channel, header, retryTopic);
       if (this.notificationPolling.polling(parked, header.pollTime) === 'POLLING_SUC') return null;
     }
     return successResponse({ hasMsg: String(hasMsg) });

@@ -12,6 +12,8 @@ import {
   req,
   subscriptionDataToJson,
   toJavaJson,
+  type BrokerStatsData,
+  type BrokerStatsItem,
   type ConsumeStats,
   type DecodedHeader,
   type SubscriptionData,
@@ -88,20 +90,6 @@ export function encodeProducerTableInfo(data: Map<string, ProducerInfo[]>): Buff
     }),
     'utf8',
   );
-}
-
-export interface BrokerStatsItem {
-  sum: number;
-  /** Java double. */
-  tps: number;
-  /** Java double. */
-  avgpt: number;
-}
-
-export interface BrokerStatsData {
-  statsMinute: BrokerStatsItem;
-  statsHour: BrokerStatsItem;
-  statsDay: BrokerStatsItem;
 }
 
 /** `BrokerStatsData` `{"statsDay":{"avgpt":0.0,"sum":0,"tps":0.0},"statsHour":…,"statsMinute":…}`. */

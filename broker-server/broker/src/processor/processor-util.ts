@@ -1,5 +1,6 @@
-import type { HostAddress } from '@rocketnest/common';
-import { RemotingCommand } from '@rocketnest/remoting';
+import { ResponseCode, type HostAddress } from '@rocketnest/common';
+import { RemotingCommand, type RemotingChannel } from '@rocketnest/remoting';
+import type { BrokerController } from '../broker-controller';
 
 /**
  * A response as the Java 5.x broker writes it: `extFields` present (possibly `{}`), remark only when given.
@@ -28,4 +29,29 @@ export function hostOf(addr: string): HostAddress {
   const at = addr.lastIndexOf(':');
   if (at < 0) return { address: addr || '127.0.0.1', port: 0 };
   return { address: addr.slice(0, at), port: Number(addr.slice(at + 1)) || 0 };
+}
+
+/**
+ * Writes the answer of a held request that was run again (pull or pop long polling) on its channel when it is still
+ * open; a failure is logged and answered SYSTEM_ERROR.
+ */
+export function answerRerun(
+  broker: BrokerController,
+  channel: RemotingChannel,
+  request: RemotingCommand,
+  run: Promise<RemotingCommand | null>,
+  what: string,
+): void {
+  run.then(
+    (response) => {
+      if (response && channel.isActive()) broker.remotingServer.writeResponse(channel, request, response);
+    },
+    (err: unknown) => {
+      broker.logger.error(`re-running a held ${what} failed`, err);
+      if (channel.isActive()) {
+        const remark = err instanceof Error ? err.message : String(err);
+        broker.remotingServer.writeResponse(channel, request, errorResponse(ResponseCode.SYSTEM_ERROR, remark));
+      }
+    },
+  );
 }

@@ -12,7 +12,7 @@ import type { GetMessageResult } from '@rocketnest/store';
 import type { BrokerController } from '../broker-controller';
 import type { PullRequest } from '../longpolling/pull-request-hold.service';
 import { ExpressionMessageFilter, type Sql92Predicate } from './message-filter';
-import { errorResponse } from './processor-util';
+import { answerRerun, errorResponse } from './processor-util';
 import { decodePullMessageHeader, type PullHeader } from './request-headers';
 
 const MASTER_ID = 0;
@@ -47,22 +47,7 @@ export class PullMessageProcessor {
 
   /** Re-runs a parked pull (never parks again) and writes the answer on its channel. */
   executeRequestWhenWakeup(pull: PullRequest): void {
-    this.process(pull.request, pull.channel, false).then(
-      (response) => {
-        if (response && pull.channel.isActive())
-          this.broker.remotingServer.writeResponse(pull.channel, pull.request, response);
-      },
-      (err: unknown) => {
-        this.broker.logger.error('re-running a held pull failed', err);
-        if (pull.channel.isActive()) {
-          this.broker.remotingServer.writeResponse(
-            pull.channel,
-            pull.request,
-            errorResponse(ResponseCode.SYSTEM_ERROR, (err as Error).message),
-          );
-        }
-      },
-    );
+    answerRerun(this.broker, pull.channel, pull.request, this.process(pull.request, pull.channel, false), 'pull');
   }
 
   private async process(

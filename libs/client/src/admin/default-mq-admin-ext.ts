@@ -11,6 +11,8 @@ import {
   javaMapEntries,
   parseJavaJson,
   toJavaJson,
+  type BrokerStatsData,
+  type BrokerStatsItem,
   type MessageExt,
   type MessageQueue,
 } from '@rocketnest/common';
@@ -25,19 +27,6 @@ import {
 } from '../impl/mq-client-api';
 import { MQClientManager, type MQClientInstance } from '../impl/mq-client-instance';
 
-/** One window of a broker stats item (Java `BrokerStatsItem`). */
-export interface BrokerStatsItem {
-  sum: number;
-  tps: number;
-  avgpt: number;
-}
-
-/** VIEW_BROKER_STATS_DATA answer (Java `BrokerStatsData`): the last minute, hour and day. */
-export interface BrokerStatsData {
-  statsMinute: BrokerStatsItem;
-  statsHour: BrokerStatsItem;
-  statsDay: BrokerStatsItem;
-}
 
 export interface AdminOptions extends ClientOptions {
   /** Group used for the admin's client registration. Default `admin_ext_group`. */

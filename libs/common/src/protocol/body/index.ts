@@ -21,3 +21,4 @@ export * from './simple-bodies';
 export * from './delay-offset';
 export * from './assignment-bodies';
 export * from './batch-ack-body';
+export * from './broker-stats-data';
