@@ -12,7 +12,6 @@ import {
   decodeMessageRecord,
   encodeMessageProperties,
   encodeMessageRecord,
-  javaStringHashCode,
   MessageConst,
   MessageExt,
   MessageExtBrokerInner,
@@ -25,7 +24,13 @@ import {
 } from '@rocketnest/common';
 import type { HostAddress, MessageRecordLayout, MessageRecordSource } from '@rocketnest/common';
 import { CommitLog, PendingAppend } from './commitlog/commit-log';
-import { checkRecord, readInt64, readStoreTimestamp, STORE_TIMESTAMP_HEADER_BYTES } from './commitlog/record-check';
+import {
+  checkRecord,
+  consumeQueueTagsCode,
+  readInt64,
+  readStoreTimestamp,
+  STORE_TIMESTAMP_HEADER_BYTES,
+} from './commitlog/record-check';
 import type { DispatchRequest, RecordCheckOptions } from './commitlog/record-check';
 import { IndexService } from './index/index-service';
 import { resolveMessageStoreConfig } from './message-store-config';
@@ -54,7 +59,6 @@ const measureRecord = measureMessageRecord;
 const encodeRecord = encodeMessageRecord;
 const encodeProperties = encodeMessageProperties;
 const decodeProperties = decodeMessageProperties;
-const tagsHash = javaStringHashCode;
 
 /** Lifecycle of the store (house style `ServiceState`). */
 export type StoreState = 'CREATE_JUST' | 'LOADED' | 'RUNNING' | 'SHUTDOWN_ALREADY' | 'START_FAILED';
@@ -492,7 +496,7 @@ export class DefaultMessageStore {
   }
 
   /** Java `checkMessage` and the page cache check, given the record's topic bytes and total size (0 = not known). */
-  private refuseRecord(topicLength: number, recordSize: number): PutMessageResult | undefined {
+  private refuseRecord(topicLength: number, recordSize: number, now: number): PutMessageResult | undefined {
     if (topicLength > MAX_TOPIC_LENGTH) {
       return { status: 'MESSAGE_ILLEGAL', remark: `topic longer than ${MAX_TOPIC_LENGTH} bytes` };
     }
@@ -502,7 +506,7 @@ export class DefaultMessageStore {
         remark: `message record is ${recordSize} bytes; maxMessageSize is ${this.config.maxMessageSize}`,
       };
     }
-    if (this.commitLog.isBusy(Date.now())) {
+    if (this.commitLog.isBusy(now)) {
       return { status: 'OS_PAGE_CACHE_BUSY', remark: 'too many writes are queued; retry later' };
     }
     return undefined;
@@ -565,21 +569,18 @@ export class DefaultMessageStore {
         ),
       );
     }
-    const refusal2 = this.refuseRecord(layout.topicLength, layout.totalSize);
+    const storeTimestamp = Date.now();
+    const refusal2 = this.refuseRecord(layout.topicLength, layout.totalSize, storeTimestamp);
     if (refusal2) return Promise.resolve(this.countPut(refusal2, t0));
     const storeHost = this.config.brokerHost ?? msg.storeHost;
     msg.storeHost = storeHost;
-    const storeTimestamp = Date.now();
     msg.storeTimestamp = storeTimestamp;
     msg.bodyCRC = bodyCrc(msg.body);
     const queueKey = this.queueKeyOf(msg.topic, msg.queueId);
     const transactional = tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
     const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
     msg.queueOffset = queueOffset;
-    let tagsCode = 0;
-    const tags = props[PROP.TAGS];
-    if (tags !== undefined && tags.length > 0) tagsCode = tagsHash(tags);
-    if (msg.topic === SCHEDULE_TOPIC) tagsCode = this.deliverTimeCode(props[PROP.DELAY], storeTimestamp, tagsCode);
+    const tagsCode = consumeQueueTagsCode(msg.topic, props, storeTimestamp, this.delayLevelTable, this.maxDelayLevel);
     const put = new MessagePut(this, msg, layout, queueKey, transactional ? 0 : 1, t0, tagsCode, storeHost);
     const promise = new Promise<PutMessageResult>(captureResolve);
     put.resolve = capturedResolve;
@@ -594,7 +595,7 @@ export class DefaultMessageStore {
   async putMessages(batch: MessageExtBatch): Promise<PutMessageResult> {
     const t0 = performance.now();
     const batchProps = batch.propertiesString ?? '';
-    const refusal = this.refuseState() ?? this.refuseRecord(Buffer.byteLength(batch.topic), 0);
+    const refusal = this.refuseState() ?? this.refuseRecord(Buffer.byteLength(batch.topic), 0, Date.now());
     if (refusal) return this.countPut(refusal, t0);
     if ((batch.sysFlag & SYS.TRANSACTION_ROLLBACK_TYPE) !== SYS.TRANSACTION_NOT_TYPE) {
       return this.countPut({ status: 'MESSAGE_ILLEGAL', remark: 'a batch cannot be a transaction message' }, t0);
@@ -680,14 +681,6 @@ export class DefaultMessageStore {
     }
     if (queueId >= 0 && queueId < 1024) return (keys[queueId] ??= `${topic}-${queueId}`);
     return `${topic}-${queueId}`;
-  }
-
-  /** Consume queue tags code of a SCHEDULE_TOPIC_XXXX record: its delivery time (as `checkRecord` computes it). */
-  private deliverTimeCode(levelText: string | undefined, storeTimestamp: number, tagsCode: number): number {
-    if (levelText === undefined) return tagsCode;
-    let delayLevel = parseInt(levelText, 10);
-    if (delayLevel > this.maxDelayLevel) delayLevel = this.maxDelayLevel;
-    return delayLevel > 0 ? storeTimestamp + (this.delayLevelTable.get(delayLevel) ?? 1000) : tagsCode;
   }
 
   /** @internal Settles the statistics of a put that reached the commit log (called by the put classes). */
@@ -1169,7 +1162,7 @@ export class DefaultMessageStore {
         continue;
       }
       // Recent records are copied one by one from the write cache: no read, and no copy of other queues' records.
-      let record = offsetPy >= cl.getMinOffset() ? cl.copyRecent(offsetPy, sizePy) : undefined;
+      let record = cl.copyRecent(offsetPy, sizePy);
       if (!record && ahead && offsetPy >= ahead.offset && offsetPy + sizePy <= ahead.offset + ahead.buf.length) {
         record = ahead.buf.subarray(offsetPy - ahead.offset, offsetPy - ahead.offset + sizePy);
         // Do not let a few small records pin a large read buffer.
@@ -1462,8 +1455,6 @@ class MessagePut extends PendingAppend implements DispatchRequest {
   declare resolve: (r: PutMessageResult) => void;
   declare readonly topic: string;
   declare readonly queueId: number;
-  declare readonly msgSize: number;
-  declare readonly consumeQueueOffset: number;
   declare readonly keys: string | undefined;
   declare readonly uniqKey: string | undefined;
   declare readonly sysFlag: number;
@@ -1496,8 +1487,6 @@ class MessagePut extends PendingAppend implements DispatchRequest {
     const props = msg.properties;
     this.topic = msg.topic;
     this.queueId = msg.queueId;
-    this.msgSize = layout.totalSize;
-    this.consumeQueueOffset = msg.queueOffset;
     this.keys = props[PROP.KEYS];
     this.uniqKey = props[PROP.UNIQ_KEY];
     this.sysFlag = msg.sysFlag;
@@ -1505,6 +1494,15 @@ class MessagePut extends PendingAppend implements DispatchRequest {
     this.properties = props;
     this.msg = msg;
     this.layout = layout;
+  }
+
+  /** DispatchRequest names of `size` and `queueOffset`. */
+  get msgSize(): number {
+    return this.size;
+  }
+
+  get consumeQueueOffset(): number {
+    return this.queueOffset;
   }
 
   encode(target: Buffer, pos: number): void {

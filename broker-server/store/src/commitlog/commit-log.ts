@@ -46,7 +46,7 @@ interface Slab {
 }
 
 interface RecentEntry extends RecentChunk {
-  slab: Slab | undefined;
+  slab: Slab;
 }
 // Bound once: SWC's CommonJS re-exports are getters, too slow to call per record.
 const BLANK_MAGIC = MessageMagicCode.BLANK;
@@ -54,7 +54,6 @@ const BLANK_MAGIC = MessageMagicCode.BLANK;
 interface WriteGroup {
   startOffset: number;
   /** The slab holding the group's bytes at `[bufStart, bufStart + bytes)`. */
-  buf: Buffer;
   slab: Slab;
   bufStart: number;
   /** Dispatch info of every record in the group, built at put time; undefined when some record lacks it. */
@@ -76,7 +75,6 @@ export abstract class PendingAppend {
   commitLogOffset = 0;
   /** End of the records in the commit log; set by `CommitLog.append`. */
   endOffset = 0;
-  enqueuedAt = 0;
   /** SYNC_FLUSH: when the put times out waiting for a flush. */
   deadline = 0;
 
@@ -88,6 +86,7 @@ export abstract class PendingAppend {
     readonly queueOffset: number,
     /** Number of queue offsets taken (0 for prepared/rollback transaction records). */
     readonly queueOffsetsUsed: number,
+    /** Also when the put was queued (the page-cache-busy check). */
     readonly storeTimestamp: number,
     /** Under SYNC_FLUSH, settle only after an fdatasync covers it (the message's WAIT property). */
     readonly needFlush: boolean,
@@ -171,7 +170,7 @@ export class CommitLog {
   isBusy(now: number): boolean {
     if (this.pendingBytes >= this.config.maxPendingWriteBytes) return true;
     const oldest = this.waiters[0];
-    return oldest !== undefined && now - oldest.enqueuedAt > this.config.osPageCacheBusyTimeOutMills;
+    return oldest !== undefined && now - oldest.storeTimestamp > this.config.osPageCacheBusyTimeOutMills;
   }
 
   /** Bytes accepted but not yet written. */
@@ -195,8 +194,8 @@ export class CommitLog {
     if (size + END_FILE_MIN_BLANK_LENGTH > maxBlank) {
       const g = this.openGroup(offset, END_FILE_MIN_BLANK_LENGTH);
       const at = g.bufStart + g.bytes;
-      g.buf.writeInt32BE(maxBlank, at);
-      g.buf.writeInt32BE(BLANK_MAGIC, at + 4);
+      g.slab.buf.writeInt32BE(maxBlank, at);
+      g.slab.buf.writeInt32BE(BLANK_MAGIC, at + 4);
       this.slabUsed = at + END_FILE_MIN_BLANK_LENGTH;
       g.blankBytes = END_FILE_MIN_BLANK_LENGTH;
       g.bytes += END_FILE_MIN_BLANK_LENGTH;
@@ -208,7 +207,7 @@ export class CommitLog {
     const g = this.openGroup(offset, size);
     const at = g.bufStart + g.bytes;
     put.commitLogOffset = offset;
-    put.encode(g.buf, at);
+    put.encode(g.slab.buf, at);
     this.slabUsed = at + size;
     if (g.requests) {
       const req = put.dispatchRequest();
@@ -223,7 +222,6 @@ export class CommitLog {
       this.topicQueueTable.set(put.queueKey, put.queueOffset + put.queueOffsetsUsed);
     }
     put.endOffset = offset + size;
-    put.enqueuedAt = Date.now();
     this.waiters.push(put);
     if (!this.writing) void this.writeLoop();
   }
@@ -254,7 +252,6 @@ export class CommitLog {
     slab.refs++;
     const g: WriteGroup = {
       startOffset: offset,
-      buf: slab.buf,
       slab,
       bufStart: this.slabUsed,
       requests: [],
@@ -292,7 +289,7 @@ export class CommitLog {
           }
           const pos = g.startOffset - segStart;
           try {
-            await mf.write(g.buf, pos, g.bufStart, g.bufStart + g.bytes);
+            await mf.write(g.slab.buf, pos, g.bufStart, g.bufStart + g.bytes);
           } catch (err) {
             await this.failPipeline('UNKNOWN_ERROR', err);
             break;
@@ -303,7 +300,7 @@ export class CommitLog {
           this.pendingBytes -= g.bytes;
           this.addRecent(
             g.startOffset,
-            g.buf.subarray(g.bufStart, g.bufStart + g.bytes - g.blankBytes),
+            g.slab.buf.subarray(g.bufStart, g.bufStart + g.bytes - g.blankBytes),
             g.requests,
             g.slab,
           );
@@ -480,7 +477,7 @@ export class CommitLog {
     while (this.recentBytes > this.config.recentWriteCacheBytes && this.recent.length > 1) {
       const old = this.recent.shift()!;
       this.recentBytes -= old.buf.length;
-      if (old.slab) this.releaseSlab(old.slab);
+      this.releaseSlab(old.slab);
     }
   }
 
@@ -523,9 +520,12 @@ export class CommitLog {
     return offset < e.offset + e.buf.length ? e : undefined;
   }
 
-  /** A copy of `[offset, offset + size)` when the recent-write cache holds all of it; undefined otherwise. */
+  /**
+   * A copy of `[offset, offset + size)` when the recent-write cache holds all of it; undefined otherwise. A copy: the
+   * slab under the cache is reused once the entry leaves it, and the caller may keep the bytes.
+   */
   copyRecent(offset: number, size: number): Buffer | undefined {
-    if (size <= 0 || offset + size > this.writtenOffset) return undefined;
+    if (size <= 0 || offset < this.getMinOffset() || offset + size > this.writtenOffset) return undefined;
     const hit = this.findRecent(offset);
     if (!hit || offset + size > hit.offset + hit.buf.length) return undefined;
     return Buffer.from(hit.buf.subarray(offset - hit.offset, offset - hit.offset + size));
@@ -537,11 +537,8 @@ export class CommitLog {
    */
   async getData(offset: number, size: number): Promise<Buffer | undefined> {
     if (size <= 0 || offset < this.getMinOffset() || offset + size > this.writtenOffset) return undefined;
-    const hit = this.findRecent(offset);
-    if (hit && offset + size <= hit.offset + hit.buf.length) {
-      // A copy: the slab under the cache is reused once the entry leaves it, and the caller may keep the bytes.
-      return Buffer.from(hit.buf.subarray(offset - hit.offset, offset - hit.offset + size));
-    }
+    const cached = this.copyRecent(offset, size);
+    if (cached) return cached;
     const mf = this.mfq.findMappedFileByOffset(offset);
     if (!mf || mf.isDestroyed) return undefined;
     const pos = offset - mf.fileFromOffset;

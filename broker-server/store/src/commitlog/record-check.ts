@@ -75,6 +75,31 @@ export interface RecordCheckOptions {
 /** Smallest stored record: v1, IPv4 hosts, empty body, 1-char topic, no properties. */
 export const MIN_RECORD_SIZE = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 1 + 2;
 
+/**
+ * The consume queue tags code of a record: the hash of its TAGS (0 without), or for SCHEDULE_TOPIC_XXXX the delivery
+ * time of its DELAY level (store time + the level's delay).
+ */
+export function consumeQueueTagsCode(
+  topic: string,
+  properties: Readonly<Record<string, string>>,
+  storeTimestamp: number,
+  delayLevelTable: ReadonlyMap<number, number>,
+  maxDelayLevel: number,
+): number {
+  let tagsCode = 0;
+  const tags = properties[TAGS];
+  if (tags !== undefined && tags.length > 0) tagsCode = tagsHash(tags);
+  if (topic === SCHEDULE_TOPIC) {
+    const level = properties[DELAY];
+    if (level !== undefined) {
+      let delayLevel = parseInt(level, 10);
+      if (delayLevel > maxDelayLevel) delayLevel = maxDelayLevel;
+      if (delayLevel > 0) tagsCode = storeTimestamp + (delayLevelTable.get(delayLevel) ?? 1000);
+    }
+  }
+  return tagsCode;
+}
+
 export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions): RecordCheck {
   const avail = buf.length - pos;
   if (avail < 8) return avail <= 0 ? { kind: 'end' } : { kind: 'partial', size: 8 };
@@ -137,17 +162,7 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
   }
   const topic = buf.toString('utf8', topicStart, topicStart + topicLen);
   const properties = propLen > 0 ? decodeProperties(buf.toString('utf8', p, p + propLen)) : {};
-  let tagsCode = 0;
-  const tags = properties[TAGS];
-  if (tags !== undefined && tags.length > 0) tagsCode = tagsHash(tags);
-  if (topic === SCHEDULE_TOPIC) {
-    const level = properties[DELAY];
-    if (level !== undefined) {
-      let delayLevel = parseInt(level, 10);
-      if (delayLevel > opts.maxDelayLevel) delayLevel = opts.maxDelayLevel;
-      if (delayLevel > 0) tagsCode = storeTimestamp + (opts.delayLevelTable.get(delayLevel) ?? 1000);
-    }
-  }
+  const tagsCode = consumeQueueTagsCode(topic, properties, storeTimestamp, opts.delayLevelTable, opts.maxDelayLevel);
   return {
     kind: 'message',
     size: totalSize,
