@@ -204,12 +204,20 @@ export function messageQueueMap<T>(
   path: string,
   f: (v: unknown, path: string) => T,
 ): Map<MessageQueue, T> {
+  return toMessageQueueMap(o[key], `${path}.${key}`, f);
+}
+
+/** A Java `Map<MessageQueue, X>` value (as {@link messageQueueMap}, for a map that is not a field, e.g. nested). */
+export function toMessageQueueMap<T>(
+  v: unknown,
+  path: string,
+  f: (v: unknown, path: string) => T,
+): Map<MessageQueue, T> {
   const out = new Map<MessageQueue, T>();
-  const v = o[key];
   if (v === undefined || v === null) return out;
-  const entries = javaMapEntries(v, `${path}.${key}`);
+  const entries = javaMapEntries(v, path);
   entries.forEach(([k, item], i) => {
-    const at = `${path}.${key}[${i}]`;
+    const at = `${path}[${i}]`;
     let keyObj = k;
     if (typeof k === 'string') {
       try {

@@ -28,6 +28,7 @@ import {
   optObject,
   parseObjectBody,
   setOwn,
+  toMessageQueueMap,
   toNumber,
   type BodyEncodeOptions,
 } from './body-json';
@@ -176,10 +177,7 @@ export function decodeGetConsumerStatusBody(body: Uint8Array | string | null | u
   if (table !== undefined && table !== null) {
     for (const [id, inner] of javaMapEntries(table, `${path}.consumerTable`)) {
       const at = `${path}.consumerTable[${JSON.stringify(String(id))}]`;
-      consumerTable.set(
-        String(id),
-        messageQueueMap({ t: inner }, 't', at, (v, p) => toNumber(v, p)),
-      );
+      consumerTable.set(String(id), toMessageQueueMap(inner, at, toNumber));
     }
   }
   return {
