@@ -27,7 +27,6 @@ import {
 } from '../impl/mq-client-api';
 import { MQClientManager, type MQClientInstance } from '../impl/mq-client-instance';
 
-
 export interface AdminOptions extends ClientOptions {
   /** Group used for the admin's client registration. Default `admin_ext_group`. */
   adminExtGroup?: string;

@@ -412,9 +412,9 @@ export class DefaultMQPushConsumer implements MQConsumerInner {
   /** GET_CONSUMER_STATUS_FROM_CLIENT: the in-memory offsets of `topic`'s queues (every topic when blank), as Java. */
   consumerStatus(topic: string): Map<MessageQueue, number> {
     const out = new Map<MessageQueue, number>();
+    const all = topic.trim() === '';
     for (const { mq, offset } of this.currentOffsets().values()) {
-      if (topic.trim() !== '' && mq.topic !== topic) continue;
-      out.set(mq, offset);
+      if (all || mq.topic === topic) out.set(mq, offset);
     }
     return out;
   }

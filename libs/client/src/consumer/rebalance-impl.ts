@@ -72,12 +72,12 @@ export class RebalanceImpl {
     const mqAll = [...mqSet].sort(compareMessageQueues);
     const cids = [...cidAll].sort();
     const allocated = this.strategy.allocate(this.group, this.client.clientId, mqAll, cids);
-    const unique = new Map(allocated.map((mq) => [messageQueueKey(mq), mq]));
-    if (await this.updateProcessQueueTableInRebalance(topic, [...unique.values()], isOrder)) {
-      this.hooks.messageQueueChanged?.(topic, mqAll, [...unique.values()]);
+    const share = [...new Map(allocated.map((mq) => [messageQueueKey(mq), mq])).values()];
+    if (await this.updateProcessQueueTableInRebalance(topic, share, isOrder)) {
+      this.hooks.messageQueueChanged?.(topic, mqAll, share);
     }
     // Before the broker has this member's heartbeat, the list lacks it and the (empty) share means nothing.
-    if (cids.includes(this.client.clientId)) this.allocatedByTopic.set(topic, [...unique.values()]);
+    if (cids.includes(this.client.clientId)) this.allocatedByTopic.set(topic, share);
     else this.allocatedByTopic.delete(topic);
   }
 
