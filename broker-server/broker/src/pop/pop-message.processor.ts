@@ -18,7 +18,7 @@ import type { RemotingChannel, RemotingCommand } from '@rocketnest/remoting';
 import type { GetMessageResult } from '@rocketnest/store';
 import * as os from 'node:os';
 import type { BrokerController } from '../broker-controller';
-import { ExpressionMessageFilter, type Sql92Predicate } from '../processor/message-filter';
+import { ExpressionMessageFilter } from '../processor/message-filter';
 import { answerRerun, errorResponse, successResponse } from '../processor/processor-util';
 import { ConsumerOrderInfoManager } from './consumer-order-info.manager';
 import { PopCheckpointService, type PopCheckPoint } from './pop-checkpoint.service';
@@ -63,7 +63,6 @@ export class PopMessageProcessor {
   popCount = 0;
   private ckCounter = 0;
   private readonly queueLocks = new Set<string>();
-  private readonly sql92Cache = new Map<string, Sql92Predicate>();
 
   constructor(private readonly broker: BrokerController) {
     const cfg = broker.brokerConfig;
@@ -204,7 +203,7 @@ export class PopMessageProcessor {
           );
         }
         try {
-          filter = new ExpressionMessageFilter(sub, this.compileSql92(sub.subString));
+          filter = new ExpressionMessageFilter(sub, broker.sql92FilterFactory(sub.subString));
         } catch {
           return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
         }
@@ -457,16 +456,6 @@ export class PopMessageProcessor {
     const store = this.broker.messageStore;
     const span = store.getMaxPhyOffset() - store.getMinPhyOffset();
     return span < (os.totalmem() * this.broker.brokerConfig.accessMessageInMemoryMaxRatio) / 100;
-  }
-
-  private compileSql92(expression: string): Sql92Predicate {
-    let predicate = this.sql92Cache.get(expression);
-    if (!predicate) {
-      predicate = this.broker.sql92FilterFactory!(expression);
-      if (this.sql92Cache.size >= 1024) this.sql92Cache.delete(this.sql92Cache.keys().next().value!);
-      this.sql92Cache.set(expression, predicate);
-    }
-    return predicate;
   }
 
   // ---------------------------------------------------------------- POLLING_INFO / NOTIFICATION

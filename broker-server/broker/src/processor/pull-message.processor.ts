@@ -26,18 +26,6 @@ export class PullMessageProcessor {
   /** Messages delivered since start (runtime info). */
   getCount = 0;
   private readonly filterCache = new WeakMap<SubscriptionData, ExpressionMessageFilter>();
-  /** Compiled SQL92 expressions by text (pull consumers send the expression with every pull). Bounded. */
-  private readonly sql92Cache = new Map<string, Sql92Predicate>();
-
-  private compileSql92(expression: string): Sql92Predicate {
-    let predicate = this.sql92Cache.get(expression);
-    if (!predicate) {
-      predicate = this.broker.sql92FilterFactory!(expression);
-      if (this.sql92Cache.size >= 1024) this.sql92Cache.delete(this.sql92Cache.keys().next().value!);
-      this.sql92Cache.set(expression, predicate);
-    }
-    return predicate;
-  }
 
   constructor(private readonly broker: BrokerController) {}
 
@@ -142,7 +130,8 @@ export class PullMessageProcessor {
       let sql92: Sql92Predicate | undefined;
       if (expressionType !== 'TAG') {
         try {
-          sql92 = this.compileSql92(subscriptionData.subString);
+          // the factory keeps compiled expressions by text (pull consumers send the expression with every pull)
+          sql92 = broker.sql92FilterFactory!(subscriptionData.subString);
         } catch {
           return errorResponse(ResponseCode.SUBSCRIPTION_PARSE_FAILED, "parse the consumer's subscription failed");
         }
