@@ -4,6 +4,7 @@ import {
   decodeBatchAckMessageRequestBody,
   encodeBatchAckMessageRequestBody,
 } from './batch-ack-body';
+import { RemotingCommandError } from '../../errors/rocketmq-error';
 
 describe('BatchAckMessageRequestBody', () => {
   it('writes the bit set as Java BitSet.toByteArray() in base64', () => {
@@ -53,6 +54,6 @@ describe('BatchAckMessageRequestBody', () => {
 
   it('rejects a malformed body with a typed error', () => {
     expect(() => decodeBatchAckMessageRequestBody('{"acks":[{"b":{}}]}')).toThrow('expected a base64 string');
-    expect(() => decodeBatchAckMessageRequestBody('[1')).toThrow();
+    expect(() => decodeBatchAckMessageRequestBody('[1')).toThrow(RemotingCommandError);
   });
 });
