@@ -16,8 +16,8 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { encodeMessageRecord, MessageExtBrokerInner, measureMessageRecord } from '@rocketnest/common';
-import { bodyCrc, DefaultMessageStore } from '@rocketnest/store';
+import { bodyCrc32, encodeMessageRecord, MessageExtBrokerInner, measureMessageRecord } from '@rocketnest/common';
+import { DefaultMessageStore } from '@rocketnest/store';
 
 interface StoreBenchOptions {
   size: number;
@@ -115,7 +115,7 @@ async function bareAppendLoop(dir: string, o: StoreBenchOptions): Promise<{ msgs
       m.queueOffset = Math.floor(i / o.queues);
       m.commitLogOffset = filePos + used;
       m.bornTimestamp = m.storeTimestamp = Date.now();
-      m.bodyCRC = bodyCrc(m.body);
+      m.bodyCRC = bodyCrc32(m.body);
       encodeMessageRecord(m, slab, used, layout);
       used += layout.totalSize;
       bytes += layout.totalSize;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   appendMessageProperties,
+  bodyCrc32,
   decodeMessageProperties,
   decodeMessageRecord,
   encodeMessageProperties,
@@ -47,7 +48,6 @@ import type {
   PutMessageStatus,
   QueryMessageResult,
 } from './store-types';
-import { bodyCrc } from './util/body-crc';
 import { offsetMessageId } from './util/java-hash';
 
 // Bound once: SWC's CommonJS re-exports are getters, too slow to go through per message.
@@ -55,6 +55,7 @@ const SYS = { ...MessageSysFlag };
 const MAGIC = { ...MessageMagicCode };
 const PROP = { ...MessageConst };
 const SCHEDULE_TOPIC = SystemTopic.SCHEDULE_TOPIC;
+const crc32Body = bodyCrc32;
 const measureRecord = measureMessageRecord;
 const encodeRecord = encodeMessageRecord;
 const encodeProperties = encodeMessageProperties;
@@ -575,7 +576,7 @@ export class DefaultMessageStore {
     const storeHost = this.config.brokerHost ?? msg.storeHost;
     msg.storeHost = storeHost;
     msg.storeTimestamp = storeTimestamp;
-    msg.bodyCRC = bodyCrc(msg.body);
+    msg.bodyCRC = crc32Body(msg.body);
     const queueKey = this.queueKeyOf(msg.topic, msg.queueId);
     const transactional = tranType === SYS.TRANSACTION_PREPARED_TYPE || tranType === SYS.TRANSACTION_ROLLBACK_TYPE;
     const queueOffset = transactional ? 0 : (this.commitLog.topicQueueTable.get(queueKey) ?? 0);
@@ -632,7 +633,7 @@ export class DefaultMessageStore {
         storeHost,
         reconsumeTimes: batch.reconsumeTimes ?? 0,
         preparedTransactionOffset: 0,
-        bodyCRC: bodyCrc(m.body),
+        bodyCRC: crc32Body(m.body),
       };
       if (Buffer.byteLength(propertiesString) > 32767) {
         return this.countPut(

@@ -8,4 +8,3 @@ export { ConsumeQueue, CQ_STORE_UNIT_SIZE } from './queue/consume-queue';
 export { IndexService, indexFileName } from './index/index-service';
 export { IndexFile } from './index/index-file';
 export { offsetToFileName } from './mapped-file/mapped-file';
-export { bodyCrc } from './util/body-crc';

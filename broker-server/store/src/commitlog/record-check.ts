@@ -11,6 +11,7 @@
  * A BLANK record (magic 0xCBD43194) fills the end of a segment: TOTALSIZE = bytes left in the segment.
  */
 import {
+  bodyCrc32 as computeBodyCrc32,
   decodeMessageProperties,
   javaStringHashCode,
   MessageConst,
@@ -18,7 +19,6 @@ import {
   MessageSysFlag,
   SystemTopic,
 } from '@rocketnest/common';
-import { bodyCrc as computeBodyCrc } from '../util/body-crc';
 
 // Bound once: SWC's CommonJS re-exports are getters, too slow to go through per record.
 const MAGIC_V1 = MessageMagicCode.V1;
@@ -137,7 +137,7 @@ export function checkRecord(buf: Buffer, pos: number, opts: RecordCheckOptions):
   p += 4;
   if (bodyLen < 0 || p + bodyLen > end) return { kind: 'corrupt', reason: `body length ${bodyLen}` };
   if (opts.checkCrc && bodyLen > 0) {
-    const crc = computeBodyCrc(buf.subarray(p, p + bodyLen));
+    const crc = computeBodyCrc32(buf.subarray(p, p + bodyLen));
     if (crc !== bodyCrc) return { kind: 'corrupt', reason: `body crc ${bodyCrc} != ${crc}` };
   }
   p += bodyLen;

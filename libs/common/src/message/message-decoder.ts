@@ -27,6 +27,7 @@
  *
  * 64-bit fields are JS numbers: exact up to 2^53, which covers offsets and timestamps.
  */
+import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
 import { MQClientError, RemotingCommandError } from '../errors/rocketmq-error';
 import { ResponseCode } from '../protocol/response-code';
@@ -100,9 +101,28 @@ function putString(buf: Buffer, pos: number, s: string, byteLength: number): voi
   else buf.write(s, pos, byteLength, 'latin1');
 }
 
+type Crc32 = (input: Uint8Array) => number;
+
+/**
+ * CRC-32 for BODYCRC, computed for every stored record: `@node-rs/crc32` (SIMD, about twice as fast as zlib's on 1 KiB
+ * bodies) where its prebuilt binary loads, zlib's (same value) elsewhere.
+ */
+function loadCrc32(): Crc32 {
+  try {
+    const native = createRequire(__filename)('@node-rs/crc32') as { crc32: Crc32 };
+    // Guard against a binary that loads but disagrees (the check value of "123456789" is 0xCBF43926).
+    if (native.crc32(Buffer.from('123456789')) >>> 0 === 0xcbf43926) return native.crc32;
+  } catch {
+    // No prebuilt binary for this platform: zlib below.
+  }
+  return zlib.crc32;
+}
+
+const crc32 = loadCrc32();
+
 /** `crc32(bytes) & 0x7FFFFFFF`, the BODYCRC of a record (Java `UtilAll.crc32`). */
 export function bodyCrc32(body: Uint8Array): number {
-  return zlib.crc32(body) & 0x7fffffff;
+  return crc32(body) & 0x7fffffff;
 }
 
 /** Bytes the born host takes for a sysFlag: 8 (IPv4) or 20 (IPv6). */
