@@ -157,32 +157,8 @@ export class PopMessageProcessor {
         `the broker[${ip}] pop message is forbidden because timerWheelEnable is false`,
       );
     }
-    const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic);
-    if (!topicConfig) {
-      return errorResponse(
-        ResponseCode.TOPIC_NOT_EXIST,
-        `topic[${header.topic}] not exist, apply first please! See http://rocketmq.apache.org/docs/faq/`,
-      );
-    }
-    if (!isReadable(topicConfig.perm)) {
-      return errorResponse(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] peeking message is forbidden`);
-    }
-    if (header.queueId >= topicConfig.readQueueNums || header.queueId < -1) {
-      return errorResponse(
-        ResponseCode.SYSTEM_ERROR,
-        `queueId[${header.queueId}] is illegal, topic:[${header.topic}] topicConfig.readQueueNums:[${topicConfig.readQueueNums}] consumer:[${channel.remoteAddr}]`,
-      );
-    }
-    const groupConfig = broker.subscriptionGroupManager.findSubscriptionGroupConfig(header.consumerGroup);
-    if (!groupConfig) {
-      return errorResponse(
-        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
-        `subscription group [${header.consumerGroup}] does not exist, See http://rocketmq.apache.org/docs/faq/`,
-      );
-    }
-    if (!groupConfig.consumeEnable) {
-      return errorResponse(ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);
-    }
+    const invalid = this.checkTopicAndGroup(header.topic, header.consumerGroup, header.queueId, channel, -1);
+    if (invalid) return invalid;
 
     let filter: ExpressionMessageFilter | undefined;
     if (header.exp) {
@@ -460,20 +436,29 @@ export class PopMessageProcessor {
 
   // ---------------------------------------------------------------- POLLING_INFO / NOTIFICATION
 
-  /** The checks POLLING_INFO and NOTIFICATION share (Java's order and remarks). */
+  /** The checks POLLING_INFO, NOTIFICATION and PEEK_MESSAGE share (Java's order and remarks). */
   private checkReadable(
     topic: string,
     group: string,
     queueId: number,
     channel: RemotingChannel,
   ): RemotingCommand | undefined {
-    const broker = this.broker;
-    if (!isReadable(broker.brokerConfig.brokerPermission)) {
-      return errorResponse(
-        ResponseCode.NO_PERMISSION,
-        `the broker[${broker.brokerConfig.brokerIP1}] peeking message is forbidden`,
-      );
+    const cfg = this.broker.brokerConfig;
+    if (!isReadable(cfg.brokerPermission)) {
+      return errorResponse(ResponseCode.NO_PERMISSION, `the broker[${cfg.brokerIP1}] peeking message is forbidden`);
     }
+    return this.checkTopicAndGroup(topic, group, queueId, channel);
+  }
+
+  /** Topic exists and is readable, queueId in [minQueueId, readQueueNums), group exists and may consume. */
+  private checkTopicAndGroup(
+    topic: string,
+    group: string,
+    queueId: number,
+    channel: RemotingChannel,
+    minQueueId = Number.NEGATIVE_INFINITY,
+  ): RemotingCommand | undefined {
+    const broker = this.broker;
     const tc = broker.topicConfigManager.selectTopicConfig(topic);
     if (!tc) {
       return errorResponse(
@@ -484,7 +469,7 @@ export class PopMessageProcessor {
     if (!isReadable(tc.perm)) {
       return errorResponse(ResponseCode.NO_PERMISSION, `the topic[${topic}] peeking message is forbidden`);
     }
-    if (queueId >= tc.readQueueNums) {
+    if (queueId >= tc.readQueueNums || queueId < minQueueId) {
       return errorResponse(
         ResponseCode.SYSTEM_ERROR,
         `queueId[${queueId}] is illegal, topic:[${topic}] topicConfig.readQueueNums:[${tc.readQueueNums}] consumer:[${channel.remoteAddr}]`,
