@@ -488,6 +488,16 @@ export class PopMessageProcessor {
     return undefined;
   }
 
+  /**
+   * Where NOTIFICATION and PEEK_MESSAGE look: the committed offset (the queue's min offset when there is none), or the
+   * pop cursor when that is further on. Unlike {@link getPopOffset} it initialises, resets and moves nothing.
+   */
+  private peekOffset(topic: string, group: string, queueId: number): number {
+    let offset = this.broker.consumerOffsetManager.queryOffset(group, topic, queueId);
+    if (offset < 0) offset = this.broker.messageStore.getMinOffsetInQueue(topic, queueId);
+    return Math.max(offset, this.checkpoints.getCursor(topic, group, queueId) ?? -1);
+  }
+
   /** POLLING_INFO (200055): how many pops are parked on topic@group@queueId. */
   pollingInfo(request: RemotingCommand, channel: RemotingChannel): RemotingCommand {
     const header = PollingInfoRequestHeader.decode(request.extFields);
@@ -518,11 +528,8 @@ export class PopMessageProcessor {
       ) {
         return false;
       }
-      const store = this.broker.messageStore;
-      let offset = this.broker.consumerOffsetManager.queryOffset(header.consumerGroup, topic, queueId);
-      if (offset < 0) offset = store.getMinOffsetInQueue(topic, queueId);
-      offset = Math.max(offset, this.checkpoints.getCursor(topic, header.consumerGroup, queueId) ?? -1);
-      return store.getMaxOffsetInQueue(topic, queueId) - offset > 0;
+      const offset = this.peekOffset(topic, header.consumerGroup, queueId);
+      return this.broker.messageStore.getMaxOffsetInQueue(topic, queueId) - offset > 0;
     };
     const hasMsgInTopic = (topic: string): boolean => {
       const t = this.broker.topicConfigManager.selectTopicConfig(topic);
@@ -570,9 +577,7 @@ export class PopMessageProcessor {
     const buffers: Buffer[] = [];
     let restNum = 0;
     const peekQueue = async (topic: string, queueId: number): Promise<void> => {
-      let offset = broker.consumerOffsetManager.queryOffset(group, topic, queueId);
-      if (offset < 0) offset = store.getMinOffsetInQueue(topic, queueId);
-      offset = Math.max(offset, this.checkpoints.getCursor(topic, group, queueId) ?? -1);
+      const offset = this.peekOffset(topic, group, queueId);
       restNum += store.getMaxOffsetInQueue(topic, queueId) - offset;
       const want = header.maxMsgNums - buffers.length;
       if (want <= 0) return;
