@@ -1,42 +1,7 @@
 import type { EmbeddedRocketMQ } from '@rocketnest/broker';
-import {
-  CompressionType,
-  Message,
-  MessageSysFlag,
-  type CompressionTypeName,
-  type MessageExt,
-} from '@rocketnest/common';
-import { DefaultLitePullConsumer, DefaultMQProducer } from '@rocketnest/client';
-import { waitFor } from './utils/wait-for';
-import { FAST, createTopic, startCluster, unique } from './client-helpers';
-
-async function readAll(namesrvAddr: string, topic: string, expected: number): Promise<MessageExt[]> {
-  const consumer = new DefaultLitePullConsumer({
-    ...FAST,
-    namesrvAddr,
-    consumerGroup: unique('cz_reader'),
-    instanceName: unique('cz_reader'),
-    autoCommit: false,
-    brokerSuspendMaxTimeMillis: 200,
-  });
-  await consumer.start();
-  try {
-    const mqs = await consumer.fetchMessageQueues(topic);
-    consumer.assign(mqs);
-    for (const mq of mqs) consumer.seek(mq, 0);
-    const out: MessageExt[] = [];
-    await waitFor(
-      async () => {
-        out.push(...(await consumer.poll(200)));
-        return out.length >= expected;
-      },
-      { timeoutMs: 10000, message: `expected ${expected} messages in ${topic}, got ${out.length}` },
-    );
-    return out;
-  } finally {
-    await consumer.shutdown();
-  }
-}
+import { CompressionType, Message, MessageSysFlag, type CompressionTypeName } from '@rocketnest/common';
+import { DefaultMQProducer } from '@rocketnest/client';
+import { FAST, createTopic, readAll, startCluster, unique } from './client-helpers';
 
 const body = (n: number, seed: string): Buffer => {
   const line = `${seed}: the quick brown fox jumps over the lazy dog 0123456789 Zürich ✓\n`;

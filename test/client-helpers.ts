@@ -1,5 +1,7 @@
 import { EmbeddedRocketMQ, type BrokerConfig } from '@rocketnest/broker';
-import { DefaultMQAdminExt } from '@rocketnest/client';
+import { DefaultLitePullConsumer, DefaultMQAdminExt } from '@rocketnest/client';
+import type { MessageExt } from '@rocketnest/common';
+import { waitFor } from './utils/wait-for';
 
 let seq = 0;
 /** A name unique in this process (topics, groups, instance names). */
@@ -44,5 +46,34 @@ export async function createTopic(namesrvAddr: string, topic: string, queues = 4
     }
   } finally {
     await admin.shutdown();
+  }
+}
+
+/** Reads a topic from its first offsets with a lite pull consumer until `expected` messages arrived (10 s at most). */
+export async function readAll(namesrvAddr: string, topic: string, expected: number): Promise<MessageExt[]> {
+  const consumer = new DefaultLitePullConsumer({
+    ...FAST,
+    namesrvAddr,
+    consumerGroup: unique('reader'),
+    instanceName: unique('reader'),
+    autoCommit: false,
+    brokerSuspendMaxTimeMillis: 200,
+  });
+  await consumer.start();
+  try {
+    const mqs = await consumer.fetchMessageQueues(topic);
+    consumer.assign(mqs);
+    for (const mq of mqs) await consumer.seekToBegin(mq).catch(() => consumer.seek(mq, 0));
+    const out: MessageExt[] = [];
+    await waitFor(
+      async () => {
+        out.push(...(await consumer.poll(200)));
+        return out.length >= expected;
+      },
+      { timeoutMs: 10000, message: `expected ${expected} messages in ${topic}, got ${out.length}` },
+    );
+    return out;
+  } finally {
+    await consumer.shutdown();
   }
 }

@@ -12,35 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './utils/wait-for';
-import { FAST, createTopic, startCluster, unique } from './client-helpers';
-
-async function readAll(namesrvAddr: string, topic: string, expected: number): Promise<MessageExt[]> {
-  const consumer = new DefaultLitePullConsumer({
-    ...FAST,
-    namesrvAddr,
-    consumerGroup: unique('reader'),
-    instanceName: unique('reader'),
-    autoCommit: false,
-    brokerSuspendMaxTimeMillis: 200,
-  });
-  await consumer.start();
-  try {
-    const mqs = await consumer.fetchMessageQueues(topic);
-    consumer.assign(mqs);
-    for (const mq of mqs) await consumer.seekToBegin(mq).catch(() => consumer.seek(mq, 0));
-    const out: MessageExt[] = [];
-    await waitFor(
-      async () => {
-        out.push(...(await consumer.poll(200)));
-        return out.length >= expected;
-      },
-      { timeoutMs: 10000, message: `expected ${expected} messages in ${topic}, got ${out.length}` },
-    );
-    return out;
-  } finally {
-    await consumer.shutdown();
-  }
-}
+import { FAST, createTopic, readAll, startCluster, unique } from './client-helpers';
 
 describe('DefaultMQProducer against the embedded broker', () => {
   let cluster: EmbeddedRocketMQ;
