@@ -128,7 +128,18 @@ export class PopCheckpointService {
     this.commitOffset(topic, group, queueId);
   }
 
-  /** Records a pop's checkpoint (no-op for an empty one). */
+  /**
+   * A pop of queue `ck.q` of `ck.t`: records its checkpoint (none for an empty one) and moves the pop cursor to
+   * `nextOffset` — one offset commit for both.
+   */
+  recordPop(ck: PopCheckPoint, nextOffset: number): void {
+    this.cursors.set(queueKey(ck.t, ck.c, ck.q), nextOffset);
+    if (ck.n > 0) this.index(ck);
+    this.dirty = true;
+    this.commitOffset(ck.t, ck.c, ck.q);
+  }
+
+  /** Records a checkpoint (no-op for an empty one). */
   addCheckpoint(ck: PopCheckPoint): void {
     if (ck.n <= 0) return;
     this.index(ck);

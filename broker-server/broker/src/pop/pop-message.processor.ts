@@ -313,23 +313,21 @@ export class PopMessageProcessor {
             state.orderCountInfo,
           );
           broker.consumerOffsetManager.commitOffset(group, topic, queueId, offset);
-        }
-        const ck: PopCheckPoint = {
-          so: offset,
-          pt: state.popTime,
-          it: header.invisibleTime,
-          bm: 0,
-          n: result.messageBuffers.length,
-          q: queueId,
-          t: topic,
-          c: group,
-          d: result.messageQueueOffsets.map((o) => o - offset),
-          bn: broker.brokerConfig.brokerName,
-          rq: state.reviveQid,
-        };
-        if (!state.order) {
-          this.checkpoints.setCursor(topic, group, queueId, result.nextBeginOffset);
-          this.checkpoints.addCheckpoint(ck);
+        } else {
+          const ck: PopCheckPoint = {
+            so: offset,
+            pt: state.popTime,
+            it: header.invisibleTime,
+            bm: 0,
+            n: result.messageBuffers.length,
+            q: queueId,
+            t: topic,
+            c: group,
+            d: result.messageQueueOffsets.map((o) => o - offset),
+            bn: broker.brokerConfig.brokerName,
+            rq: state.reviveQid,
+          };
+          this.checkpoints.recordPop(ck, result.nextBeginOffset);
         }
         state.startOffsetInfo = appendInfo(state.startOffsetInfo, topic, queueId, String(offset));
         state.msgOffsetInfo = appendInfo(state.msgOffsetInfo, topic, queueId, result.messageQueueOffsets.join(','));
