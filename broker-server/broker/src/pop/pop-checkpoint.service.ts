@@ -4,6 +4,7 @@ import {
   MessageExtBrokerInner,
   PermName,
   decodeMessageRecord,
+  isRetryTopic,
   type HostAddress,
 } from '@rocketnest/common';
 import type { GetMessageResult, PutMessageResult } from '@rocketnest/store';
@@ -12,7 +13,6 @@ import type { ConsumerOffsetManager } from '../offset/consumer-offset-manager';
 import type { TopicConfigManager } from '../topic/topic-config-manager';
 import { isPutStored } from '../semantics/util/message-util';
 import { POP_RETRY_QUEUE_NUM, buildPopRetryTopic } from './pop-keys';
-import { RETRY_GROUP_TOPIC_PREFIX } from '@rocketnest/common';
 
 /**
  * One pop of one queue (Java `PopCheckPoint`): the messages at `startOffset + diffs[i]` stay invisible until
@@ -218,9 +218,7 @@ export class PopCheckpointService {
     }
     const msg = decodeMessageRecord(buf, 0, { decompressBody: false });
     const inner = new MessageExtBrokerInner();
-    inner.topic = ck.t.startsWith(RETRY_GROUP_TOPIC_PREFIX)
-      ? ck.t
-      : buildPopRetryTopic(ck.t, ck.c, this.host.enableRetryTopicV2());
+    inner.topic = isRetryTopic(ck.t) ? ck.t : buildPopRetryTopic(ck.t, ck.c, this.host.enableRetryTopicV2());
     inner.queueId = 0;
     inner.body = msg.body;
     inner.properties = { ...msg.properties };

@@ -1,7 +1,7 @@
 /**
  * POP names and handle formats (Java `KeyBuilder`, `ExtraInfoUtil`, `PopAckConstants`; protocol.md §2.3.15, §6.8).
  */
-import { RETRY_GROUP_TOPIC_PREFIX } from '@rocketnest/common';
+import { RETRY_GROUP_TOPIC_PREFIX, isRetryTopic } from '@rocketnest/common';
 
 /** reviveQid of an ordered (FIFO) pop. */
 export const POP_ORDER_REVIVE_QUEUE = 999;
@@ -16,13 +16,13 @@ export function buildPopRetryTopic(topic: string, group: string, v2: boolean): s
 }
 
 export function isPopRetryTopicV2(topic: string): boolean {
-  return topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && topic.includes('+');
+  return isRetryTopic(topic) && topic.includes('+');
 }
 
 /** The retry flag of a topic in the info strings and handles: 0 normal, 1 retry V1, 2 retry V2. */
 export function retryFlag(topic: string): '0' | '1' | '2' {
   if (isPopRetryTopicV2(topic)) return '2';
-  return topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) ? '1' : '0';
+  return isRetryTopic(topic) ? '1' : '0';
 }
 
 /** Java `ExtraInfoUtil.buildExtraInfo` (8 fields): the POP_CK handle of one message. */

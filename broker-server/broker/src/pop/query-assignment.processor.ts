@@ -1,12 +1,12 @@
 import {
   MessageRequestMode,
   ResponseCode,
-  RETRY_GROUP_TOPIC_PREFIX,
   compareMessageQueues,
   decodeQueryAssignmentRequestBody,
   decodeSetMessageRequestModeRequestBody,
   encodeQueryAssignmentResponseBody,
   isReadable,
+  isRetryTopic,
   messageQueue,
   messageQueueKey,
   type MessageQueue,
@@ -50,7 +50,7 @@ export class QueryAssignmentProcessor {
     const cfg = this.broker.brokerConfig;
     let mode = this.modeManager.get(body.topic, body.consumerGroup);
     if (!mode) {
-      const m = body.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)
+      const m = isRetryTopic(body.topic)
         ? MessageRequestMode.PULL // retry topics are always pulled
         : cfg.defaultMessageRequestMode;
       mode = {
@@ -83,7 +83,7 @@ export class QueryAssignmentProcessor {
 
   setMessageRequestMode(request: RemotingCommand): RemotingCommand {
     const body = decodeSetMessageRequestModeRequestBody(request.body);
-    if (body.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+    if (isRetryTopic(body.topic)) {
       return errorResponse(ResponseCode.NO_PERMISSION, 'retry topic is not allowed to set mode');
     }
     this.modeManager.set(body);
@@ -143,7 +143,7 @@ export class QueryAssignmentProcessor {
     if (messageModel !== 'CLUSTERING') return undefined; // Java: no assignment set for an unknown model
     const mqSet = await this.subscribeInfo(topic);
     if (!mqSet) {
-      if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+      if (!isRetryTopic(topic)) {
         log.warn(`QueryLoad: no assignment for group[${group}], the topic[${topic}] does not exist.`);
       }
       return undefined;

@@ -6,7 +6,7 @@ import {
   PermName,
   isWriteable,
   perm2String,
-  RETRY_GROUP_TOPIC_PREFIX,
+  isRetryTopic,
   ResponseCode,
   TopicFilterType,
   decodeMessageProperties,
@@ -118,11 +118,7 @@ export class SendMessageProcessor {
     const cfg = this.broker.brokerConfig;
     const tcm = this.broker.topicConfigManager;
     if (!writeable(cfg.brokerPermission) && tcm.isOrderTopic(header.topic)) {
-      return this.fail(
-        response,
-        RC.NO_PERMISSION,
-        `the broker[${cfg.brokerIP1}] sending message is forbidden`,
-      );
+      return this.fail(response, RC.NO_PERMISSION, `the broker[${cfg.brokerIP1}] sending message is forbidden`);
     }
     const invalid = topicInvalidRemark(header.topic);
     if (invalid) return this.fail(response, RC.INVALID_PARAMETER, invalid);
@@ -133,9 +129,7 @@ export class SendMessageProcessor {
     if (!topicConfig) {
       let topicSysFlag = 0;
       if (header.unitMode) {
-        topicSysFlag = header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)
-          ? TOPIC_SYS_FLAG_UNIT_SUB
-          : TOPIC_SYS_FLAG_UNIT;
+        topicSysFlag = isRetryTopic(header.topic) ? TOPIC_SYS_FLAG_UNIT_SUB : TOPIC_SYS_FLAG_UNIT;
       }
       this.broker.logger.warn(`the topic ${header.topic} not exist, producer: ${channel.remoteAddr}`);
       topicConfig = tcm.createTopicInSendMessageMethod(
@@ -144,7 +138,7 @@ export class SendMessageProcessor {
         header.defaultTopicQueueNums,
         topicSysFlag,
       );
-      if (!topicConfig && header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+      if (!topicConfig && isRetryTopic(header.topic)) {
         topicConfig = tcm.createTopicInSendMessageBackMethod(
           header.topic,
           1,
@@ -191,8 +185,7 @@ export class SendMessageProcessor {
     const cfg = broker.brokerConfig;
     const topicConfig = broker.topicConfigManager.selectTopicConfig(header.topic)!;
     const body = request.body ?? EMPTY;
-    if (body.length > cfg.maxMessageSize)
-      return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+    if (body.length > cfg.maxMessageSize) return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
     const queueId = header.queueId < 0 ? randomQueueId(topicConfig.writeQueueNums) : header.queueId;
 
     const msg = new MsgInner();
@@ -262,16 +255,11 @@ export class SendMessageProcessor {
     if (header.topic.length > 127) {
       return this.fail(response, RC.MESSAGE_ILLEGAL, `message topic length too long ${header.topic.length}`);
     }
-    if (header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
-      return this.fail(
-        response,
-        RC.MESSAGE_ILLEGAL,
-        `batch request does not support retry group ${header.topic}`,
-      );
+    if (isRetryTopic(header.topic)) {
+      return this.fail(response, RC.MESSAGE_ILLEGAL, `batch request does not support retry group ${header.topic}`);
     }
     const body = request.body ?? EMPTY;
-    if (body.length > cfg.maxMessageSize)
-      return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
+    if (body.length > cfg.maxMessageSize) return this.fail(response, RC.MESSAGE_ILLEGAL, this.messageIllegalRemark());
     let sysFlag = header.sysFlag;
     if (topicConfig.topicFilterType === TFT.MULTI_TAG) sysFlag |= SYS.MULTI_TAGS_FLAG;
     const props = decodeProps(header.properties);
@@ -346,11 +334,7 @@ export class SendMessageProcessor {
             "the broker's disk is full, messages are put to the slave, message store has been shut down, etc.",
         );
       case 'OS_PAGE_CACHE_BUSY':
-        return this.fail(
-          response,
-          RC.SYSTEM_BUSY,
-          '[PC_SYNCHRONIZED]broker busy, start flow control for a while',
-        );
+        return this.fail(response, RC.SYSTEM_BUSY, '[PC_SYNCHRONIZED]broker busy, start flow control for a while');
       case 'UNKNOWN_ERROR':
         return this.fail(response, RC.SYSTEM_ERROR, 'UNKNOWN_ERROR');
       default:
