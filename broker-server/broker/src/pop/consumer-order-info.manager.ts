@@ -26,6 +26,16 @@ function isNotAck(info: OrderInfo, i: number): boolean {
   return Math.floor(info.cm / 2 ** i) % 2 === 0;
 }
 
+/** The next visible time of the first un-acked message still invisible at `now`; undefined when there is none. */
+function blockedUntil(info: OrderInfo, now: number): number | undefined {
+  for (let i = 0; i < info.o.length; i++) {
+    if (!isNotAck(info, i)) continue;
+    const next = info.ot?.[String(offsetAt(info.o, i))] ?? info.popTime + info.i;
+    if (now < next) return next;
+  }
+  return undefined;
+}
+
 /**
  * Ordered (FIFO) POP state per topic@group and queue — Java `ConsumerOrderInfoManager`, persisted as
  * `config/consumerOrderInfo.json`. An ordered pop blocks its queue until every popped message is acked or its
@@ -131,26 +141,14 @@ export class ConsumerOrderInfoManager {
     if (!info || info.o.length === 0) return false;
     if (info.a !== undefined && info.a === attemptId) return false;
     if (!(info.i > 0)) info.i = invisibleTime;
-    const now = Date.now();
-    for (let i = 0; i < info.o.length; i++) {
-      if (!isNotAck(info, i)) continue;
-      const next = info.ot?.[String(offsetAt(info.o, i))] ?? info.popTime + info.i;
-      if (now < next) return true;
-    }
-    return false;
+    return blockedUntil(info, Date.now()) !== undefined;
   }
 
   /** When the queue stops being blocked (Java `getLockFreeTimestamp`); undefined when it is not blocked. */
   lockFreeTime(topic: string, group: string, queueId: number): number | undefined {
     const info = this.table.get(`${topic}@${group}`)?.get(queueId);
     if (!info || info.o.length === 0 || !(info.i > 0)) return undefined;
-    const now = Date.now();
-    for (let i = 0; i < info.o.length; i++) {
-      if (!isNotAck(info, i)) continue;
-      const next = info.ot?.[String(offsetAt(info.o, i))] ?? info.popTime + info.i;
-      if (now < next) return next;
-    }
-    return undefined;
+    return blockedUntil(info, Date.now());
   }
 
   clearBlock(topic: string, group: string, queueId: number): void {
