@@ -549,13 +549,8 @@ export class PopMessageProcessor {
   }
 
   private rerunNotification(req: PopRequest): void {
-    try {
-      const response = this.notification(req.request, req.channel);
-      if (response && req.channel.isActive())
-        this.broker.remotingServer.writeResponse(req.channel, req.request, response);
-    } catch (err) {
-      this.broker.logger.error('re-running a held notification failed', err);
-    }
+    const run = new Promise<RemotingCommand | null>((resolve) => resolve(this.notification(req.request, req.channel)));
+    answerRerun(this.broker, req.channel, req.request, run, 'notification');
   }
 
   /**
